@@ -1,0 +1,170 @@
+package agents
+
+import (
+	"math"
+
+	"github.com/collsim/collsim/sim/calendar"
+	"github.com/collsim/collsim/sim/policy"
+)
+
+// AuthorityParams are the parameters of the central authority's rules.
+type AuthorityParams struct {
+	EscalationRate float64  `toml:"escalation_rate" min:"0" max:"100" unit:"pace per share" doc:"weekly rise of the pace of the plan per share by which reports run ahead of it"`
+	MaxPace        float64  `toml:"max_pace" min:"1" max:"100" unit:"multiplier" doc:"largest factor by which escalation may shorten deadlines"`
+	HaltRule       HaltRule `toml:"halt_rule" doc:"a halt called by a rule instead of (or before) a date"`
+}
+
+// HaltRule calls the timeline's halt early when what the authority is told
+// of unrest or livestock crosses a threshold.
+type HaltRule struct {
+	Enabled       bool    `toml:"enabled" doc:"call the halt when a threshold below is crossed"`
+	UnrestPer1000 float64 `toml:"unrest_per_1000" min:"0" max:"1000" unit:"disturbances per 1000 households" doc:"reported disturbances over the last four weeks that call a halt"`
+	LivestockLoss float64 `toml:"livestock_loss" min:"0" max:"1" unit:"share" doc:"share of the starting livestock lost that calls a halt"`
+}
+
+// RegionPlan is what the authority knows of a region when it plans.
+type RegionPlan struct {
+	Name   string
+	Weight float64 // share of the country's households
+	Zeal   float64 // how far the regional committee raises the centre's pace (0: not at all)
+}
+
+// RegionReport is what reaches the authority from a region after a week:
+// cadres' reports, not the truth.
+type RegionReport struct {
+	Reported   float64 // share of households reported collectivised
+	Unrest     float64 // disturbances reported in the week
+	Households float64
+	Livestock  float64
+}
+
+// Authority is the central authority. It sees only reports, follows its
+// timeline of phases, raises the pace when reports look good and can call
+// a halt by date or by rule.
+type Authority struct {
+	timeline policy.Timeline
+	regions  []RegionPlan
+	p        AuthorityParams
+	m        *Mechanisms
+
+	phase      int
+	phaseStart calendar.Date
+	base       []float64 // reported shares when the phase began
+	pace       float64
+
+	shift      int // days by which a rule moved the halt and what follows it
+	ruleHalt   bool
+	unrest     [4]float64
+	livestock0 float64
+	haltedOn   calendar.Date
+}
+
+// NewAuthority returns an authority for a sorted timeline.
+func NewAuthority(t policy.Timeline, regions []RegionPlan, p AuthorityParams, m *Mechanisms) *Authority {
+	return &Authority{timeline: t, regions: regions, p: p, m: m, phase: -1, base: make([]float64, len(regions)), pace: 1}
+}
+
+// HaltedOn returns the date a halt first came into force, or the zero date.
+func (a *Authority) HaltedOn() calendar.Date { return a.haltedOn }
+
+// HaltedByRule reports whether the halt was called by the rule.
+func (a *Authority) HaltedByRule() bool { return a.ruleHalt }
+
+// Pace returns the current escalation factor of the plan.
+func (a *Authority) Pace() float64 { return a.pace }
+
+// Directives writes into out, one per region, what cadres are told for the
+// week that starts on d, given the reports of the week before.
+func (a *Authority) Directives(d calendar.Date, reports []RegionReport, out []policy.Directive) {
+	var hh, lv, un float64
+	for _, r := range reports {
+		hh += r.Households
+		lv += r.Livestock
+		un += r.Unrest
+	}
+	if a.livestock0 == 0 {
+		a.livestock0 = lv
+	}
+	copy(a.unrest[1:], a.unrest[:3])
+	a.unrest[0] = un
+
+	hi := a.timeline.HaltIndex()
+	if a.p.HaltRule.Enabled && !a.ruleHalt && hi >= 0 && a.phase < hi && hh > 0 {
+		recent := a.unrest[0] + a.unrest[1] + a.unrest[2] + a.unrest[3]
+		loss := 0.0
+		if a.livestock0 > 0 {
+			loss = 1 - lv/a.livestock0
+		}
+		if 1000*recent/hh > a.p.HaltRule.UnrestPer1000 || loss > a.p.HaltRule.LivestockLoss {
+			a.ruleHalt = true
+			a.shift = d.DaysSince(a.timeline[hi].Start)
+		}
+	}
+	i := a.timeline.At(d.AddDays(-a.shift))
+	if a.ruleHalt && i < hi {
+		i = hi
+	}
+	if i != a.phase {
+		a.phase = i
+		a.phaseStart = d
+		a.pace = 1
+		for r := range reports {
+			a.base[r] = reports[r].Reported
+		}
+	}
+	if i < 0 {
+		for r := range out {
+			out[r] = policy.Directive{Phase: -1}
+		}
+		return
+	}
+	ph := &a.timeline[i]
+	if ph.Halt && a.haltedOn.IsZero() {
+		a.haltedOn = d
+	}
+	if ph.Escalation && a.m.Escalation && hh > 0 {
+		var plan, rep float64
+		for r := range a.regions {
+			plan += a.regions[r].Weight * a.path(ph, r, d)
+			rep += a.regions[r].Weight * reports[r].Reported
+		}
+		a.pace = math.Min(a.p.MaxPace, a.pace*(1+a.p.EscalationRate*math.Max(0, rep-plan)))
+	}
+	for r := range out {
+		out[r] = policy.Directive{
+			Phase:        i,
+			TargetPath:   a.path(ph, r, d),
+			Persuasion:   ph.Persuasion,
+			MaxRung:      policy.Rung(ph.MaxRung),
+			Punishment:   ph.Punishment,
+			ExitAllowed:  ph.ExitAllowed,
+			PrivatePlots: ph.PrivatePlots,
+			Halt:         ph.Halt,
+		}
+		if ph.Halt {
+			out[r].MaxRung = policy.NoCoercion
+		}
+	}
+}
+
+// path returns the share of households region r is expected to have
+// collectivised by d: a straight line from what was reported when the phase
+// began to the target at the deadline, run faster by the regional
+// committee's zeal and by escalation.
+func (a *Authority) path(ph *policy.Phase, r int, d calendar.Date) float64 {
+	name := a.regions[r].Name
+	target := ph.TargetFor(name)
+	if target <= 0 || ph.Halt {
+		return 0
+	}
+	b := a.base[r]
+	if target <= b {
+		return target
+	}
+	span := float64(ph.DeadlineFor(name).DaysSince(a.phaseStart))
+	if span <= 0 {
+		return target
+	}
+	x := float64(d.DaysSince(a.phaseStart)) * a.pace * (1 + a.regions[r].Zeal) / span
+	return b + (target-b)*clamp01(x)
+}

@@ -1,0 +1,542 @@
+package agents
+
+import (
+	"math"
+
+	"github.com/collsim/collsim/sim/calendar"
+	"github.com/collsim/collsim/sim/policy"
+	"github.com/collsim/collsim/sim/rng"
+)
+
+// Status is where a household stands toward the collective farm.
+type Status uint8
+
+// Household statuses. Arrested and deported households have left the village.
+const (
+	Individual Status = iota // farms alone
+	Voluntary                // joined the collective of its own wish
+	Coerced                  // joined against its wish
+	Arrested                 // category 1: arrested, its land and livestock taken
+	Deported                 // category 2: deported, its land and livestock taken
+)
+
+// Household flags.
+const (
+	Hungry      uint8 = 1 << iota // ran out of grain this year
+	Slaughtered                   // slaughtered or sold its herd and has not rebuilt it
+	Resettled                     // category 3: labelled kulak and resettled on poor land
+)
+
+// Household is one peasant family. It is a small value type (36 bytes) so that
+// a shard's households sit in one flat slice with no pointers: 25 million fit
+// in under a gigabyte.
+type Household struct {
+	Understanding float32 // of what collective farming offers, 0..1
+	Fear          float32 // of the consequences of refusing, 0..1
+	Grievance     float32 // against the authorities, 0..1
+	Trust         float32 // in the authorities, 0..1
+	Land          float32 // sown land, ha
+	Livestock     float32 // livestock units it holds (or brought into the collective)
+	Grain         float32 // grain stock, tonnes
+	Joined        int16   // step it joined the collective
+	Class         Class
+	Status        Status
+	Rung          policy.Rung // highest coercive measure suffered
+	Labour        uint8       // working adults
+	Flags         uint8
+	_             uint8
+}
+
+// Member reports whether h is in the collective.
+func (h *Household) Member() bool { return h.Status == Voluntary || h.Status == Coerced }
+
+// Removed reports whether h has been taken out of the village.
+func (h *Household) Removed() bool { return h.Status >= Arrested }
+
+// LandCollective reports whether h's land is farmed by the collective:
+// because h is a member, or because the land was taken from it.
+func (h *Household) LandCollective() bool { return h.Member() || h.Removed() || h.Rung >= policy.Moved }
+
+// Mechanisms switches the model's mechanisms on and off for what-if runs
+// and ablation. Every field is true in a default scenario.
+type Mechanisms struct {
+	InflatedReports    bool `toml:"inflated_reports" doc:"cadres report more than the truth under fear and competition"`
+	Escalation         bool `toml:"escalation" doc:"the authority raises the pace when reports look good"`
+	CadreFear          bool `toml:"cadre_fear" doc:"cadres fear punishment and press harder for it"`
+	Competition        bool `toml:"competition" doc:"cadres press harder when they report less than their peers"`
+	Objectors          bool `toml:"objectors" doc:"some local cadres object to coercion and are punished for it"`
+	HaltLag            bool `toml:"halt_lag" doc:"cadres doubt a halt and keep coercing for a while"`
+	UrbanCadres        bool `toml:"urban_cadres" doc:"urban cadres arrive and replace local ones"`
+	LivestockSlaughter bool `toml:"livestock_slaughter" doc:"households slaughter livestock before a forced joining"`
+	NeighbourInfluence bool `toml:"neighbour_influence" doc:"households follow their village: its collective share and the repression they see"`
+	Demonstration      bool `toml:"demonstration" doc:"a collective that does well raises its neighbours' understanding"`
+	RiskPooling        bool `toml:"risk_pooling" doc:"farming alone carries yield risk that a collective pools"`
+	Programmes         bool `toml:"programmes" doc:"a settled collective gains productivity from common programmes"`
+	Theft              bool `toml:"theft" doc:"coerced members steal and damage collective property"`
+	Weather            bool `toml:"weather" doc:"yields vary by region, village and year"`
+}
+
+// AllMechanisms returns every mechanism switched on.
+func AllMechanisms() Mechanisms {
+	return Mechanisms{true, true, true, true, true, true, true, true, true, true, true, true, true, true}
+}
+
+// Env is what a household sees in one week: its cadre's action, its
+// village as it was at the end of last week, the policy and the season.
+type Env struct {
+	Step   int16
+	Season calendar.Season
+
+	// The cadre's action this week.
+	Coercion   float64     // 0 persuasion only .. 1 full coercion
+	MaxRung    policy.Rung // highest measure the cadre will take
+	Persuasion float64     // effective mass work (effort × skill)
+	Urban      bool        // the cadre is an urban outsider
+
+	// The policy in force.
+	ExitAllowed  bool
+	PrivatePlots bool
+
+	// The village last week.
+	Share          float64 // share of its households in the collective
+	Repression     float64 // share of its households pushed up the ladder
+	CollectiveP    float64 // productivity of a member at full effort and full herd
+	IndividualP    float64 // mean productivity of its individual farms
+	GrainPerLabour float64 // collective grain handed to each member adult this week
+
+	// The region.
+	YieldCV   float64 // coefficient of variation of yields (risk of farming alone)
+	Trust0    float64 // baseline trust
+	HarvestTH float64 // tonnes per hectare harvested this week at productivity 1 (0 outside harvest)
+}
+
+// Tally accumulates what households did in a week. Counts of events are for
+// the week; stocks are at the end of it.
+type Tally struct {
+	Households, Members, Voluntary, Coerced int64
+	Joins, Exits                            int64
+	Targeted                                int64                     // pushed up at least one rung this week
+	Rungs                                   [policy.MaxRung + 1]int64 // households reaching each rung this week
+	Arrested, Deported, Resettled           int64
+	Slaughters, Thefts                      int64
+
+	Land, LandCollective float64
+	Livestock            float64 // held by households
+	ToPool               float64 // livestock passed to the collective's common herd
+	Labour, LabourP      float64 // Σ adults, Σ adults × productivity (farming households)
+	MemberLabour         float64
+	MemberLabourP        float64
+	MemberEffort         float64 // Σ adults × effort of members
+	MemberLivestock      float64 // livestock members hold (collectivised)
+	MemberHerd0          float64 // usual livestock of members' classes
+	GrainOutput          float64 // harvested this week, t
+	CollectiveGrain      float64 // harvested by members, pooled, t
+	Grievance, Fear      float64 // sums over present households
+}
+
+// Add adds u to t.
+func (t *Tally) Add(u *Tally) {
+	t.Households += u.Households
+	t.Members += u.Members
+	t.Voluntary += u.Voluntary
+	t.Coerced += u.Coerced
+	t.Joins += u.Joins
+	t.Exits += u.Exits
+	t.Targeted += u.Targeted
+	for i := range t.Rungs {
+		t.Rungs[i] += u.Rungs[i]
+	}
+	t.Arrested += u.Arrested
+	t.Deported += u.Deported
+	t.Resettled += u.Resettled
+	t.Slaughters += u.Slaughters
+	t.Thefts += u.Thefts
+	t.Land += u.Land
+	t.LandCollective += u.LandCollective
+	t.Livestock += u.Livestock
+	t.ToPool += u.ToPool
+	t.Labour += u.Labour
+	t.LabourP += u.LabourP
+	t.MemberLabour += u.MemberLabour
+	t.MemberLabourP += u.MemberLabourP
+	t.MemberEffort += u.MemberEffort
+	t.MemberLivestock += u.MemberLivestock
+	t.MemberHerd0 += u.MemberHerd0
+	t.GrainOutput += u.GrainOutput
+	t.CollectiveGrain += u.CollectiveGrain
+	t.Grievance += u.Grievance
+	t.Fear += u.Fear
+}
+
+// NewHousehold returns a household of class c drawn for a region whose
+// peasants have the given readiness (mean understanding) and trust.
+func NewHousehold(c Class, readiness, trust float64, p *HouseholdParams, r *rng.Stream) Household {
+	labour := p.Labour.Of(c) + (r.Float64() - 0.5)
+	if labour < 1 {
+		labour = 1
+	}
+	spread := 0.75 + 0.5*r.Float64() // farms of a class differ by ±25%
+	u := readiness
+	if p.UnderstandingSD > 0 && readiness > 0 && readiness < 1 {
+		u = r.Beta(readiness, p.UnderstandingSD)
+	}
+	h := Household{
+		Understanding: float32(u),
+		Trust:         float32(clamp01(trust + 0.1*(r.Float64()-0.5))),
+		Land:          float32(p.Land.Of(c) * spread),
+		Livestock:     float32(p.Livestock.Of(c) * spread),
+		Class:         c,
+		Labour:        uint8(math.Round(labour)),
+	}
+	if c == Kulak {
+		h.Grievance = 0.2 // the grain crisis of 1928–29 already fell on them (assumed)
+	}
+	h.Grain = float32(0.5 * p.GrainNeed * float64(h.Labour)) // half a year's need
+	return h
+}
+
+// Wish returns h's private wish to be in the collective: positive if it
+// would join (or stay) of its own accord. It is a plain sum of weighted
+// considerations, each documented in docs/MODEL.md §Wish.
+func (h *Household) Wish(e *Env, p *HouseholdParams, m *Mechanisms) float64 {
+	w := float64(h.Understanding) - p.Threshold.Of(h.Class)
+	if m.NeighbourInfluence {
+		w += p.NeighbourWeight * (e.Share - 0.5)
+	}
+	if m.RiskPooling {
+		risk := e.YieldCV
+		if h.Flags&Hungry != 0 {
+			risk *= 2
+		}
+		w += p.RiskWeight * risk
+	}
+	w -= p.GrievanceWeight * float64(h.Grievance)
+	w += p.TrustWeight * (float64(h.Trust) - 0.5)
+	if e.PrivatePlots {
+		w += p.PlotBonus
+	}
+	if e.Share > 0 {
+		w += p.ExperienceWeight * (e.CollectiveP - e.IndividualP)
+	}
+	return w
+}
+
+// Productivity returns h's output per adult relative to an undisturbed
+// farm of its class: for a member, its effort times the collective's
+// productivity (which pools draft power); for an individual, its own draft
+// power and the damage repression has done to its farm.
+func (h *Household) Productivity(effort float64, e *Env, p *HouseholdParams) float64 {
+	if h.Member() {
+		return effort * e.CollectiveP
+	}
+	base := p.Livestock.Of(h.Class)
+	draft := 1.0
+	if base > 0 && p.DraftElasticity > 0 {
+		x := float64(h.Livestock) / base
+		x = math.Max(0.05, math.Min(1.5, x))
+		draft = math.Pow(x, p.DraftElasticity)
+	}
+	pr := draft
+	if h.Rung >= policy.Stripped {
+		pr *= 1 - p.StrippedPenalty
+	}
+	if h.Rung >= policy.Moved || h.Flags&Resettled != 0 {
+		pr *= 1 - p.MovedPenalty
+	}
+	return pr
+}
+
+// Effort returns a member's effort: full for those who joined willingly,
+// falling toward EffortMin the more a coerced member would rather be out.
+func (h *Household) Effort(wish float64, p *HouseholdParams) float64 {
+	if h.Status != Coerced {
+		return 1
+	}
+	return math.Max(p.EffortMin, math.Min(1, 1+wish/p.EffortScale))
+}
+
+// Step advances h by one week: the cadre's measures fall on it, its beliefs
+// change, it decides to join, stay or leave, it works (or shirks, or
+// steals), and it harvests and eats. What it did is added to t.
+func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanisms, r *rng.Stream, t *Tally) {
+	if h.Removed() {
+		h.countRemoved(t)
+		return
+	}
+	excluded := h.Flags&Resettled != 0 // labelled kulaks may not join
+
+	// 1. The cadre's measures fall on households that refuse.
+	hit := false
+	if !h.Member() && e.Coercion > 0 && h.Rung < policy.MaxRung && e.MaxRung > policy.NoCoercion {
+		weights := &c.TargetLocal
+		if e.Urban {
+			weights = &c.TargetUrban
+		}
+		if r.Bernoulli(c.TargetingRate * e.Coercion * weights.Of(h.Class)) {
+			hit = h.repress(e, p, c, r, t)
+			if h.Removed() {
+				h.countRemoved(t)
+				return
+			}
+		}
+	}
+
+	// 2. Beliefs.
+	u := float64(h.Understanding)
+	u += p.PersuasionGain * e.Persuasion * (1 - u)
+	if m.Demonstration && e.Share > 0 {
+		u += p.DemonstrationGain * math.Max(0, e.CollectiveP-e.IndividualP) * e.Share * (1 - u)
+	}
+	if h.Member() {
+		d := e.CollectiveP - e.IndividualP
+		if d > 0 {
+			u += p.ExperienceGain * d * (1 - u)
+		} else {
+			u += p.ExperienceGain * d * u
+		}
+	}
+	h.Understanding = float32(clamp01(u))
+
+	f := float64(h.Fear) * (1 - p.FearDecay)
+	press := p.FearGain * e.Coercion
+	if m.NeighbourInfluence {
+		press += p.NeighbourFear * e.Repression
+	}
+	f += math.Min(1, press) * (1 - f)
+	h.Fear = float32(clamp01(f))
+
+	g := float64(h.Grievance) * (1 - p.GrievanceDecay)
+	gp := p.GrievanceGain * e.Coercion
+	if h.Flags&Hungry != 0 {
+		gp += p.HungerGrievance
+	}
+	if h.Status == Coerced {
+		gp += p.CoercedGrievance
+	}
+	g += math.Min(1, gp) * (1 - g)
+	h.Grievance = float32(clamp01(g))
+
+	tr := float64(h.Trust)
+	tr += p.TrustRecovery*(e.Trust0-tr) - p.TrustLoss*e.Coercion*tr
+	h.Trust = float32(clamp01(tr))
+
+	// 3. The private wish and the public act.
+	w := h.Wish(e, p, m)
+	switch {
+	case h.Status == Individual && !excluded:
+		act := w
+		if e.Coercion > 0 {
+			act += p.FearWeight * float64(h.Fear)
+		}
+		if act > 0 {
+			rate := 0.0
+			if w > 0 {
+				rate = p.JoinRate * math.Min(1, w/p.DecisionScale)
+			}
+			if e.Coercion > 0 {
+				rate = math.Max(rate, p.CoercedJoinRate*e.Coercion*math.Min(1, act/p.DecisionScale))
+			}
+			if r.Bernoulli(rate) {
+				h.Status = Voluntary
+				if w <= 0 {
+					h.Status = Coerced
+					if m.LivestockSlaughter && h.Flags&Slaughtered == 0 && r.Bernoulli(p.SlaughterAtJoin) {
+						h.slaughter(p, t)
+					}
+				}
+				h.Joined = e.Step
+				t.Joins++
+			}
+		} else if m.LivestockSlaughter && e.Coercion > 0 && w < 0 && h.Flags&Slaughtered == 0 &&
+			r.Bernoulli(p.AnticipatorySlaughter*e.Coercion) {
+			h.slaughter(p, t)
+		}
+	case h.Member():
+		blocked := 1.0
+		if e.ExitAllowed {
+			blocked = e.Coercion
+		}
+		stay := w + p.FearWeight*float64(h.Fear)*blocked + p.ExitCost
+		if stay < 0 && r.Bernoulli(p.ExitRate*math.Min(1, -stay/p.DecisionScale)) {
+			h.Status = Individual
+			t.Exits++
+			left := float64(h.Livestock) * 0.5 // the collective keeps half the herd brought in (assumed)
+			h.Livestock -= float32(left)
+			t.ToPool += left
+		}
+	}
+
+	// 4. Work, livestock and grain.
+	effort := 1.0
+	if h.Member() {
+		effort = h.Effort(w, p)
+		if h.Status == Coerced && m.Theft && float64(h.Grievance) > p.TheftThreshold &&
+			r.Bernoulli(p.TheftRate*(float64(h.Grievance)-p.TheftThreshold)/(1-p.TheftThreshold)) {
+			h.Livestock = float32(math.Max(0, float64(h.Livestock)-p.TheftLoss))
+			t.Thefts++
+		}
+		// Collectivised livestock is neglected in proportion to shirking;
+		// with private plots a member keeps one cow of its own.
+		herd := float64(h.Livestock)
+		if e.PrivatePlots {
+			herd = math.Max(0, herd-1)
+		}
+		h.Livestock -= float32(herd * p.NeglectRate * (1 - effort))
+	} else if h.Flags&Slaughtered != 0 && r.Bernoulli(p.SlaughterMemory) {
+		h.Flags &^= Slaughtered // the herd is rebuilt: it has something to lose again
+	}
+	if !h.Member() || h.Status == Voluntary {
+		base := p.Livestock.Of(h.Class)
+		if s := float64(h.Livestock); s < base && h.Rung < policy.Seized {
+			h.Livestock = float32(s + p.Regrowth*(base-s))
+		}
+	}
+	prod := h.Productivity(effort, e, p)
+	lab := float64(h.Labour)
+	if e.HarvestTH > 0 {
+		out := float64(h.Land) * e.HarvestTH * prod
+		t.GrainOutput += out
+		if h.Member() {
+			t.CollectiveGrain += out
+		} else {
+			h.Grain += float32(out)
+		}
+	}
+	if h.Member() {
+		h.Grain += float32(e.GrainPerLabour * lab)
+	}
+	g2 := float64(h.Grain) - p.GrainNeed*lab/52
+	if g2 < 0 {
+		g2 = 0
+		h.Flags |= Hungry
+	} else if e.Season == calendar.Harvest {
+		h.Flags &^= Hungry
+	}
+	h.Grain = float32(g2)
+
+	h.count(t, p, prod, effort, hit)
+}
+
+// Census adds h, as it stands, to t without changing it: the initial state.
+func (h *Household) Census(e *Env, p *HouseholdParams, m *Mechanisms, t *Tally) {
+	if h.Removed() {
+		h.countRemoved(t)
+		return
+	}
+	effort := 1.0
+	if h.Member() {
+		effort = h.Effort(h.Wish(e, p, m), p)
+	}
+	h.count(t, p, h.Productivity(effort, e, p), effort, false)
+}
+
+// countRemoved adds the land of a removed household, now the collective's, to t.
+func (h *Household) countRemoved(t *Tally) {
+	t.Land += float64(h.Land)
+	t.LandCollective += float64(h.Land)
+}
+
+// count adds a present household's state to t.
+func (h *Household) count(t *Tally, p *HouseholdParams, prod, effort float64, hit bool) {
+	lab := float64(h.Labour)
+	t.Households++
+	if hit {
+		t.Targeted++
+	}
+	t.Land += float64(h.Land)
+	if h.LandCollective() {
+		t.LandCollective += float64(h.Land)
+	}
+	t.Livestock += float64(h.Livestock)
+	t.Labour += lab
+	t.LabourP += lab * prod
+	t.Grievance += float64(h.Grievance)
+	t.Fear += float64(h.Fear)
+	if h.Member() {
+		t.Members++
+		t.MemberLabour += lab
+		t.MemberLabourP += lab * prod
+		t.MemberEffort += lab * effort
+		t.MemberLivestock += float64(h.Livestock)
+		t.MemberHerd0 += p.Livestock.Of(h.Class)
+		if h.Status == Voluntary {
+			t.Voluntary++
+		} else {
+			t.Coerced++
+		}
+	}
+}
+
+// repress pushes h up the ladder: one rung, or straight to Labelled when the
+// cadre may label kulaks and decides h is one. It reports whether h moved.
+func (h *Household) repress(e *Env, p *HouseholdParams, c *CadreParams, r *rng.Stream, t *Tally) bool {
+	next := h.Rung + 1
+	if e.MaxRung >= policy.Labelled {
+		label := &c.LabelLocal
+		if e.Urban {
+			label = &c.LabelUrban
+		}
+		if r.Bernoulli(label.Of(h.Class)) {
+			next = policy.Labelled
+		} else if next == policy.Labelled {
+			next = policy.Labelled - 1
+		}
+	}
+	if next > e.MaxRung {
+		next = e.MaxRung
+	}
+	if next <= h.Rung {
+		return false
+	}
+	for k := h.Rung + 1; k <= next; k++ {
+		t.Rungs[k]++
+		h.Fear += float32(p.FearPerRung * (1 - float64(h.Fear)))
+		h.Grievance += float32(p.GrievancePerRung * (1 - float64(h.Grievance)))
+		h.Trust -= float32(p.TrustLoss * float64(h.Trust))
+		switch k {
+		case policy.Fined:
+			h.Grain *= float32(1 - p.FineShare)
+		case policy.Seized:
+			t.ToPool += float64(h.Livestock)
+			h.Livestock = 0
+			h.Grain = 0
+		}
+	}
+	h.Rung = next
+	if next == policy.Labelled {
+		x := r.Float64()
+		switch {
+		case x < c.ArrestShare:
+			h.Status = Arrested
+			t.Arrested++
+		case x < c.ArrestShare+c.DeportShare:
+			h.Status = Deported
+			t.Deported++
+		default:
+			h.Flags |= Resettled
+			t.Resettled++
+		}
+		if h.Removed() {
+			t.ToPool += float64(h.Livestock)
+			h.Livestock = 0
+		}
+	}
+	return true
+}
+
+// slaughter kills or sells part of h's herd.
+func (h *Household) slaughter(p *HouseholdParams, t *Tally) {
+	h.Livestock *= float32(1 - p.SlaughterFraction)
+	h.Flags |= Slaughtered
+	t.Slaughters++
+}
+
+func clamp01(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	if x > 1 {
+		return 1
+	}
+	return x
+}

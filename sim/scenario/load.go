@@ -1,0 +1,122 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Load reads the scenario file at path (resolving extends), lays it over
+// Default, applies the overrides ("dotted.key=value", in order, as given to
+// --set) and validates the result. Its error is an ErrorList.
+func Load(path string, overrides ...string) (*Scenario, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, ErrorList{{File: path, Msg: err.Error()}}
+	}
+	return Parse(path, data, overrides...)
+}
+
+// Parse is Load from bytes: name is used in messages and to resolve a
+// relative extends (relative to filepath.Dir(name)).
+func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
+	root, errs := parseTree(name, data, []string{name}, []string{absPath(name)})
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	errs = applyOverrides(root, overrides)
+	s := Default()
+	b := &binder{pos: map[string]pos{}}
+	b.bind(reflect.ValueOf(&s).Elem(), root, "")
+	errs = append(errs, b.errs...)
+	for _, e := range validate(&s, b.pos) {
+		// What the binder could not set keeps its default: say no more of it.
+		if !slices.ContainsFunc(b.errs, func(b *Error) bool { return within(e.Key, b.Key) }) {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		errs.sort(name)
+		return nil, errs
+	}
+	return &s, nil
+}
+
+// within reports whether the path key is path p or lies under it.
+func within(key, p string) bool {
+	rest, ok := strings.CutPrefix(key, p)
+	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
+}
+
+// parseTree reads a file into a tree of nodes and lays it over the file it
+// extends. names and abs are the chain of files that led to it.
+func parseTree(name string, data []byte, names, abs []string) (*node, ErrorList) {
+	var m map[string]any
+	if _, err := toml.Decode(string(data), &m); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, ErrorList{{File: name, Line: pe.Position.Line, Msg: pe.Message}}
+		}
+		return nil, ErrorList{{File: name, Msg: err.Error()}}
+	}
+	root := build(m, "", pos{file: name}, scanLines(data))
+	ext, ok := root.kids["extends"]
+	if !ok {
+		return root, nil
+	}
+	delete(root.kids, "extends")
+	base, ok := ext.val.(string)
+	if !ok || base == "" {
+		return nil, ErrorList{ext.pos.error("extends", "want the name of a scenario file, got "+describe(ext), "")}
+	}
+	if !filepath.IsAbs(base) {
+		base = filepath.Join(filepath.Dir(name), base)
+	}
+	a := absPath(base)
+	for i := range abs {
+		if abs[i] == a {
+			chain := strings.Join(slices.Concat(names[i:], []string{base}), " → ")
+			return nil, ErrorList{ext.pos.error("extends", "files extend each other in a cycle: "+chain, "")}
+		}
+	}
+	bdata, err := readFile(base)
+	if err != nil {
+		return nil, ErrorList{ext.pos.error("extends", fmt.Sprintf("cannot read %s: %v", base, err), "")}
+	}
+	broot, errs := parseTree(base, bdata, append(names, base), append(abs, a))
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return merge(broot, root), nil
+}
+
+// readFile reads a regular file; its error is short ("no such file or directory").
+func readFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err == nil && !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	var data []byte
+	if err == nil {
+		data, err = os.ReadFile(path)
+	}
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		err = pe.Err
+	}
+	return data, err
+}
+
+// absPath returns the absolute form of path, to detect cycles of extends.
+func absPath(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return filepath.Clean(path)
+}

@@ -1,0 +1,236 @@
+package scenario
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/collsim/collsim/sim/calendar"
+)
+
+// tolerance is how far shares may sum from 1.
+const tolerance = 1e-6
+
+// Validate checks every parameter against its range (the min and max tags)
+// and the rules that tie parameters together. Its error is an ErrorList;
+// called directly, its errors carry keys but no files or lines.
+func (s *Scenario) Validate() error {
+	if errs := validate(s, nil); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// checker collects the problems of a scenario; pos gives where each path
+// was set, if known.
+type checker struct {
+	errs ErrorList
+	pos  map[string]pos
+}
+
+// fail records a problem at key, placed at key or its nearest ancestor
+// that has a position.
+func (c *checker) fail(key, msg, hint string) {
+	at := pos{}
+	for k := key; c.pos != nil; k = parentKey(k) {
+		if p, ok := c.pos[k]; ok {
+			at = p
+			break
+		}
+		if k == "" {
+			break
+		}
+	}
+	c.errs = append(c.errs, at.error(key, msg, hint))
+}
+
+// validate returns every problem of s.
+func validate(s *Scenario, pos map[string]pos) ErrorList {
+	c := &checker{pos: pos}
+	c.ranges(reflect.ValueOf(s).Elem(), "", "", "")
+	c.dates(s)
+	c.shares(s)
+	c.regions(s)
+	c.phases(s)
+	if s.Authority.HaltRule.Enabled && s.Phases.HaltIndex() < 0 {
+		c.fail("authority.halt_rule.enabled", "the halt rule needs a phase to call", "add a phase with halt = true")
+	}
+	if sum := s.Cadre.ArrestShare + s.Cadre.DeportShare; sum > 1+tolerance {
+		c.fail("cadre.deport_share", "arrest_share + deport_share is more than 1", "they sum to "+fmtSum(sum))
+	}
+	return c.errs
+}
+
+// ranges checks each number in v against its min and max tags; a table
+// field's tags apply to each of its fields (agents.ClassValues).
+func (c *checker) ranges(v reflect.Value, key, lo, hi string) {
+	t := v.Type()
+	switch {
+	case t == dateType || t == dayType:
+	case isTable(t):
+		for i := range t.NumField() {
+			f := t.Field(i)
+			flo, fhi := f.Tag.Get("min"), f.Tag.Get("max")
+			if flo == "" && fhi == "" {
+				flo, fhi = lo, hi
+			}
+			c.ranges(v.Field(i), joinKey(key, f.Tag.Get("toml")), flo, fhi)
+		}
+	case isTableArray(t):
+		for i := range v.Len() {
+			c.ranges(v.Index(i), indexKey(key, i), "", "")
+		}
+	case v.CanInt():
+		x := v.Int()
+		l, errl := strconv.ParseInt(lo, 10, 64)
+		h, errh := strconv.ParseInt(hi, 10, 64)
+		if errl == nil && x < l || errh == nil && x > h {
+			c.fail(key, fmt.Sprintf("%d is out of range [%s, %s]", x, bound(lo, "-inf"), bound(hi, "inf")), "")
+		}
+	case v.CanFloat():
+		x := v.Float()
+		l, errl := strconv.ParseFloat(lo, 64)
+		h, errh := strconv.ParseFloat(hi, 64)
+		if errl != nil {
+			l = math.Inf(-1)
+		}
+		if errh != nil {
+			h = math.Inf(1)
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) || x < l || x > h {
+			c.fail(key, fmt.Sprintf("%s is out of range [%s, %s]", formatFloat(x), bound(lo, "-inf"), bound(hi, "inf")), "")
+		}
+	}
+}
+
+func bound(tag, none string) string {
+	if tag == "" {
+		return none
+	}
+	return tag
+}
+
+// dates checks the run's dates and the agricultural calendar.
+func (c *checker) dates(s *Scenario) {
+	switch {
+	case s.Start.IsZero():
+		c.fail("start", "the start date is not set", `set start = "YYYY-MM-DD"`)
+	case !s.End.After(s.Start):
+		c.fail("end", fmt.Sprintf("end %s is not after the start", s.End), "the scenario starts on "+s.Start.String())
+	}
+	if u := s.UrbanArrival; !u.IsZero() && (u.Before(s.Start) || u.After(s.End)) {
+		c.fail("urban_arrival", fmt.Sprintf("%s is outside the run", u), fmt.Sprintf("set a date from %s to %s, or \"\" for never", s.Start, s.End))
+	}
+	for _, d := range []struct {
+		key string
+		day calendar.DayOfYear
+	}{{"calendar.sowing_start", s.Calendar.SowingStart}, {"calendar.harvest_start", s.Calendar.HarvestStart}} {
+		if _, err := calendar.ParseDayOfYear(d.day.String()); err != nil {
+			c.fail(d.key, fmt.Sprintf("%s is not a day of the year", d.day), "")
+		}
+	}
+}
+
+// shares checks that the class shares sum to 1.
+func (c *checker) shares(s *Scenario) {
+	if sum := s.Population.Classes.Sum(); math.Abs(sum-1) > tolerance {
+		c.fail("population.classes", "class shares do not sum to 1", "shares must sum to 1; they sum to "+fmtSum(sum))
+	}
+}
+
+// regions checks the regions: at least one, unique names, shares summing
+// to 1, and no more than there are households.
+func (c *checker) regions(s *Scenario) {
+	if len(s.Regions) == 0 {
+		c.fail("regions", "no regions", "add a [[regions]] table with a name and a share")
+		return
+	}
+	seen := map[string]int{}
+	sum := 0.0
+	for i, r := range s.Regions {
+		key := indexKey("regions", i)
+		if r.Name == "" {
+			c.fail(key+".name", "the region has no name", "")
+		} else if j, ok := seen[r.Name]; ok {
+			c.fail(key+".name", fmt.Sprintf("region %q is named twice", r.Name), fmt.Sprintf("regions[%d] has the same name", j))
+		} else {
+			seen[r.Name] = i
+		}
+		sum += r.Share
+	}
+	if math.Abs(sum-1) > tolerance {
+		c.fail("regions", "region shares do not sum to 1", "shares must sum to 1; they sum to "+fmtSum(sum))
+	}
+	if h := s.Population.Households; h >= 1 && h < len(s.Regions) {
+		c.fail("population.households", fmt.Sprintf("%d households are too few for %d regions", s.Population.Households, len(s.Regions)), "give each region at least one household")
+	}
+}
+
+// phases checks the timeline: unique names, in order within the run,
+// deadlines after the start of a phase with a target, targets and deadlines
+// by region for known regions.
+func (c *checker) phases(s *Scenario) {
+	regions := map[string]bool{}
+	var quoted []string
+	for _, r := range s.Regions {
+		regions[r.Name] = true
+		quoted = append(quoted, strconv.Quote(r.Name))
+	}
+	known := "there are no regions"
+	if len(quoted) > 0 {
+		known = "regions are " + strings.Join(quoted, ", ")
+	}
+	seen := map[string]int{}
+	for i, p := range s.Phases {
+		key := indexKey("phases", i)
+		if p.Name == "" {
+			c.fail(key+".name", "the phase has no name", "")
+		} else if j, ok := seen[p.Name]; ok {
+			c.fail(key+".name", fmt.Sprintf("phase %q is named twice", p.Name), fmt.Sprintf("phases[%d] has the same name", j))
+		} else {
+			seen[p.Name] = i
+		}
+		switch {
+		case p.Start.Before(s.Start):
+			c.fail(key+".start", "phase dated before the start", "the scenario starts on "+s.Start.String())
+		case p.Start.After(s.End):
+			c.fail(key+".start", "phase dated after the end", "the scenario ends on "+s.End.String())
+		case i > 0 && p.Start.Before(s.Phases[i-1].Start):
+			c.fail(key+".start", "phase starts before the phase above it", fmt.Sprintf("list phases in order of their start; phases[%d] starts on %s", i-1, s.Phases[i-1].Start))
+		}
+		if p.Target > 0 {
+			switch {
+			case p.Deadline.IsZero():
+				c.fail(key+".deadline", "a phase with a target needs a deadline", "")
+			case !p.Deadline.After(p.Start):
+				c.fail(key+".deadline", fmt.Sprintf("deadline %s is not after the phase's start %s", p.Deadline, p.Start), "")
+			}
+		}
+		for _, r := range sortedKeys(p.Targets) {
+			tkey := joinKey(key+".targets", r)
+			switch v := p.Targets[r]; {
+			case !regions[r]:
+				c.fail(tkey, fmt.Sprintf("no region named %q", r), known)
+			case math.IsNaN(v) || v < 0 || v > 1:
+				c.fail(tkey, fmt.Sprintf("%v is out of range [0, 1]", v), "a target is a share of households")
+			case v > 0 && p.Deadline.IsZero() && p.Deadlines[r].IsZero():
+				c.fail(tkey, "a region with a target needs a deadline", "set deadline (or deadlines) for the phase")
+			}
+		}
+		for _, r := range sortedKeys(p.Deadlines) {
+			dkey := joinKey(key+".deadlines", r)
+			d := p.Deadlines[r]
+			switch {
+			case !regions[r]:
+				c.fail(dkey, fmt.Sprintf("no region named %q", r), known)
+			case p.Target > 0 && !d.After(p.Start):
+				c.fail(dkey, fmt.Sprintf("deadline %s is not after the phase's start %s", d, p.Start), "")
+			}
+		}
+	}
+}
+
+// fmtSum formats a sum of shares for a message.
+func fmtSum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
