@@ -1,0 +1,150 @@
+// Command sim runs collsim, an agent-based simulation of the collectivization
+// campaign of 1929–1930: households, village cadres and a central authority.
+//
+// Usage:
+//
+//	sim run FILE.toml [--out DIR] [--seed N] [--workers N] [--households N] [--set key=value ...]
+//	sim validate FILE.toml [--set key=value ...]
+//	sim params [--markdown]
+//	sim version
+//
+// Run "sim help COMMAND" for the flags of a command.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// command is a subcommand of sim.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"run", "run a scenario and write its outputs", cmdRun},
+		{"validate", "check a scenario file without running it", cmdValidate},
+		{"params", "list every scenario parameter with its default, unit and range", cmdParams},
+		{"version", "print the program version", cmdVersion},
+	}
+}
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// errUsage marks an error in how sim was called (exit status 2).
+var errUsage = errors.New("usage")
+
+// Main runs sim with args and returns its exit status: 0 on success, 1 on a
+// failure, 2 on a usage error.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" && len(args) == 1 {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	name := args[0]
+	if name == "help" {
+		name, args = args[1], []string{args[1], "-h"}
+	}
+	for _, c := range commands {
+		if c.name == name {
+			err := c.run(args[1:], stdout, stderr)
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, errUsage):
+				return 2
+			}
+			fmt.Fprintf(stderr, "sim %s: %v\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "sim: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "sim simulates the collectivization campaign of 1929–1930 with agents.")
+	fmt.Fprintln(w, "\nUsage: sim COMMAND [arguments]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun \"sim help COMMAND\" for a command's flags. Quick start:")
+	fmt.Fprintln(w, "  sim run scenarios/historical-1929.toml")
+}
+
+// newFlags returns a FlagSet for a subcommand that reports errors to stderr.
+func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("sim "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sim %s %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args, allowing flags after positional arguments
+// ("sim run FILE --seed 3"), and returns the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// optionalInt is an integer flag that knows whether it was given.
+type optionalInt struct {
+	v   int64
+	set bool
+}
+
+func (o *optionalInt) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.FormatInt(o.v, 10)
+}
+
+func (o *optionalInt) Set(s string) error {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("want an integer, got %q", s)
+	}
+	o.v, o.set = v, true
+	return nil
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// sim runs the command line in-process and returns its exit status and output.
+func sim(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Main(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := sim(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "collsim ") {
+		t.Errorf("sim version: %d %q", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"run"}, {"run", "a.toml", "b.toml"}, {"run", "--workers"}, {"validate"}} {
+		if code, _, _ := sim(t, args...); code != 2 {
+			t.Errorf("sim %q exits %d, want 2", args, code)
+		}
+	}
+	if code, _, errOut := sim(t, "help", "run"); code != 0 || !strings.Contains(errOut, "-households N") {
+		t.Errorf("sim help run: %d %q", code, errOut)
+	}
+}
+
+// TestBadInput: every broken scenario gives a non-zero exit and a message
+// naming the file, the line and the key, with a hint where one helps.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	valid := `name = "bad"
+start = "1929-06-01"
+end = "1929-12-01"
+
+[population]
+households = 1000
+
+[[regions]]
+name = "A"
+share = 1.0
+
+[[phases]]
+name = "voluntary"
+start = "1929-06-01"
+`
+	tests := []struct {
+		name, body string
+		sets       []string
+		want       []string // substrings of stderr
+	}{
+		{"unknown-key.toml", strings.Replace(valid, "households = 1000", "households = 1000\nhouseholdz = 5", 1), nil,
+			[]string{"unknown-key.toml:7:", "population.householdz", "unknown", "households"}},
+		{"wrong-type.toml", strings.Replace(valid, "households = 1000", `households = "many"`, 1), nil,
+			[]string{"wrong-type.toml:6:", "population.households", "integer"}},
+		{"negative.toml", strings.Replace(valid, "households = 1000", "households = -5", 1), nil,
+			[]string{"negative.toml:6:", "population.households", "range"}},
+		{"shares.toml", strings.Replace(valid, "share = 1.0", "share = 0.9", 1), nil,
+			[]string{"shares.toml:8:", "regions", "sum to 1"}},
+		{"phase-early.toml", strings.Replace(valid, `start = "1929-06-01"`+"\n`", `start = "1929-01-01"`+"\n`", 1) + "", nil, nil},
+		{"bad-set.toml", valid, []string{"household.fear_gian=0.3"},
+			[]string{"--set", "household.fear_gian", "fear_gain"}},
+	}
+	// A phase dated before the start: change the phase's start only.
+	tests[4].body = valid[:strings.LastIndex(valid, `start = "1929-06-01"`)] + `start = "1929-01-01"` + "\n"
+	tests[4].want = []string{"phase-early.toml:14:", "phases[0].start", "before"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := write(tt.name, tt.body)
+			for _, cmd := range []string{"validate", "run"} {
+				args := []string{cmd, path}
+				for _, s := range tt.sets {
+					args = append(args, "--set", s)
+				}
+				code, _, errOut := sim(t, args...)
+				if code != 1 {
+					t.Errorf("sim %s exits %d, want 1", cmd, code)
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(errOut, w) {
+						t.Errorf("sim %s: stderr lacks %q:\n%s", cmd, w, errOut)
+					}
+				}
+			}
+		})
+	}
+	t.Run("missing-file", func(t *testing.T) {
+		code, _, errOut := sim(t, "run", filepath.Join(dir, "nowhere.toml"))
+		if code != 1 || !strings.Contains(errOut, "nowhere.toml") || !strings.Contains(errOut, "no such file") {
+			t.Errorf("missing file: %d %q", code, errOut)
+		}
+	})
+}
+
+func TestValidateReadyScenarios(t *testing.T) {
+	files, _ := filepath.Glob("../../scenarios/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no scenarios found")
+	}
+	for _, f := range files {
+		if code, _, errOut := sim(t, "validate", f); code != 0 {
+			t.Errorf("sim validate %s: %s", f, errOut)
+		}
+	}
+}
+
+// TestOutputsAreByteIdentical: the same scenario and seed give the same
+// bytes in every output file whatever --workers and GOMAXPROCS are.
+func TestOutputsAreByteIdentical(t *testing.T) {
+	files := []string{"timeseries.csv", "summary.json", "scenario.toml", "shares.svg", "shares.png"}
+	var want map[string][]byte
+	for _, c := range []struct{ procs, workers int }{{1, 1}, {2, 2}, {1, 2}, {2, 1}, {4, 3}} {
+		old := runtime.GOMAXPROCS(c.procs)
+		dir := t.TempDir()
+		code, _, errOut := sim(t, "run", "../../sim/engine/testdata/tiny.toml", "--workers", strconv.Itoa(c.workers), "--out", dir, "--quiet")
+		runtime.GOMAXPROCS(old)
+		if code != 0 {
+			t.Fatalf("run: %s", errOut)
+		}
+		got := map[string][]byte{}
+		for _, f := range files {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The header of scenario.toml records the command line, which differs.
+			if f == "scenario.toml" {
+				b = dropLines(b, "# command:")
+			}
+			got[f] = b
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		for _, f := range files {
+			if !bytes.Equal(got[f], want[f]) {
+				t.Errorf("GOMAXPROCS %d, --workers %d: %s differs", c.procs, c.workers, f)
+			}
+		}
+	}
+}
+
+func TestResolvedScenarioReproducesTheRun(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	if code, _, e := sim(t, "run", "../../sim/engine/testdata/tiny.toml", "--seed", "11", "--set", "household.fear_decay=0.2", "--out", a, "--quiet"); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := sim(t, "run", filepath.Join(a, "scenario.toml"), "--out", b, "--quiet"); code != 0 {
+		t.Fatal(e)
+	}
+	for _, f := range []string{"timeseries.csv", "summary.json"} {
+		x, _ := os.ReadFile(filepath.Join(a, f))
+		y, _ := os.ReadFile(filepath.Join(b, f))
+		if !bytes.Equal(x, y) {
+			t.Errorf("rerunning the resolved scenario.toml changed %s", f)
+		}
+	}
+}
+
+func TestHouseholdsFlag(t *testing.T) {
+	dir := t.TempDir()
+	code, out, e := sim(t, "run", "../../sim/engine/testdata/tiny.toml", "--households", "1500", "--out", dir)
+	if code != 0 {
+		t.Fatal(e)
+	}
+	if !strings.Contains(out, "1500 households simulated") {
+		t.Errorf("summary line: %q", out)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "scenario.toml"))
+	if !strings.Contains(string(b), "households = 1500") {
+		t.Error("the resolved scenario does not record --households")
+	}
+}
+
+func dropLines(b []byte, prefix string) []byte {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return []byte(strings.Join(out, "\n"))
+}

@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/collsim/collsim/sim/scenario"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+func load(t testing.TB, path string, sets ...string) *scenario.Scenario {
+	t.Helper()
+	s, err := scenario.Load(path, sets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func run(t testing.TB, s *scenario.Scenario, workers int) *Result {
+	t.Helper()
+	w, err := New(s, Options{Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestDeterministicAcrossWorkers checks the engine's promise: the same
+// scenario and seed give the same result whatever the number of workers
+// and of OS threads.
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	s := load(t, "testdata/tiny.toml")
+	want := run(t, s, 1)
+	for _, procs := range []int{1, 2, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, workers := range []int{1, 2, 3, 8} {
+			got := run(t, s, workers)
+			if !reflect.DeepEqual(got.Rows, want.Rows) || !reflect.DeepEqual(got.Totals, want.Totals) {
+				t.Errorf("GOMAXPROCS %d, %d workers: result differs from 1 worker", procs, workers)
+			}
+		}
+		runtime.GOMAXPROCS(old)
+	}
+}
+
+func TestSeedsDiffer(t *testing.T) {
+	a := run(t, load(t, "testdata/tiny.toml", "seed=1"), 2)
+	b := run(t, load(t, "testdata/tiny.toml", "seed=2"), 2)
+	if reflect.DeepEqual(a.Rows, b.Rows) {
+		t.Error("seeds 1 and 2 gave the same run")
+	}
+}
+
+func TestLayout(t *testing.T) {
+	s := load(t, "testdata/tiny.toml")
+	w, err := New(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	total, villages := 0, 0
+	perRegion := make([]int, len(s.Regions))
+	for _, d := range w.districts {
+		if len(d.Villages) > s.Population.VillagesPerDistrict {
+			t.Errorf("district %d has %d villages", d.ID, len(d.Villages))
+		}
+		next := int32(0)
+		for _, v := range d.Villages {
+			if v.First != next || v.End <= v.First {
+				t.Fatalf("district %d: village %d spans [%d,%d), want to start at %d", d.ID, v.ID, v.First, v.End, next)
+			}
+			next = v.End
+			villages++
+		}
+		if int(next) != len(d.Households) {
+			t.Errorf("district %d: villages cover %d of %d households", d.ID, next, len(d.Households))
+		}
+		total += len(d.Households)
+		perRegion[d.Region] += len(d.Households)
+	}
+	if total != s.Population.Households {
+		t.Errorf("%d households laid out, want %d", total, s.Population.Households)
+	}
+	if perRegion[0] != 1800 || perRegion[1] != 1200 {
+		t.Errorf("households per region %v, want [1800 1200]", perRegion)
+	}
+	if villages != 30 {
+		t.Errorf("%d villages, want 30 of about 100 households", villages)
+	}
+}
+
+func TestApportionSumsExactly(t *testing.T) {
+	regions := []scenario.Region{{Share: 0.333}, {Share: 0.333}, {Share: 0.334}}
+	for _, n := range []int{1, 2, 3, 10, 999, 1000, 25000000} {
+		c := apportion(n, regions)
+		if c[0]+c[1]+c[2] != n {
+			t.Errorf("apportion(%d) = %v", n, c)
+		}
+	}
+}
+
+func TestAccountingIdentities(t *testing.T) {
+	res := run(t, load(t, "testdata/tiny.toml"), 2)
+	all := len(res.Regions) - 1
+	for k, step := range res.Rows {
+		var hh, members int64
+		for r := 0; r < all; r++ {
+			hh += step[r].Households
+			members += step[r].CollectiveHouseholds
+			row := step[r]
+			if row.VoluntaryMembers+row.CoercedMembers != row.CollectiveHouseholds {
+				t.Fatalf("step %d %s: voluntary + coerced != members", k, row.Region)
+			}
+			if row.CollectiveShare < 0 || row.CollectiveShare > 1 || row.LandShare < 0 || row.LandShare > 1 || row.ReportedShare < row.CollectiveShare-1e-12 {
+				t.Fatalf("step %d %s: shares %+v", k, row.Region, row)
+			}
+			if k > 0 {
+				prev := res.Rows[k-1][r]
+				if row.Fined < prev.Fined || row.Arrested < prev.Arrested || row.CadresPunished < prev.CadresPunished {
+					t.Fatalf("step %d %s: a cumulative count fell", k, row.Region)
+				}
+				removed := (row.Arrested - prev.Arrested) + (row.Deported - prev.Deported)
+				if row.Households != prev.Households-removed {
+					t.Fatalf("step %d %s: households %d, was %d with %d removed", k, row.Region, row.Households, prev.Households, removed)
+				}
+				if row.CollectiveHouseholds != prev.CollectiveHouseholds+row.Joins-row.Exits {
+					t.Fatalf("step %d %s: members %d != %d + %d joins - %d exits", k, row.Region, row.CollectiveHouseholds, prev.CollectiveHouseholds, row.Joins, row.Exits)
+				}
+			}
+		}
+		if hh != step[all].Households || members != step[all].CollectiveHouseholds {
+			t.Fatalf("step %d: regions do not add up to ALL", k)
+		}
+	}
+	if res.Rows[0][all].ProductivityIndex != 1 {
+		t.Errorf("productivity index at step 0 = %v, want 1", res.Rows[0][all].ProductivityIndex)
+	}
+}
+
+// TestGoldenTranscript pins a weekly transcript of a single small village
+// (raft-style). A change here means the model's behaviour changed: run
+// `go test ./sim/engine -run Golden -update` and commit the new transcript
+// only if you understand what caused it.
+func TestGoldenTranscript(t *testing.T) {
+	s := load(t, "testdata/tiny.toml", "population.households=60", "population.village_size=60", "regions.Other.share=0", "regions.Grain.share=1")
+	res := run(t, s, 1)
+	var b strings.Builder
+	fmt.Fprintln(&b, "date        members vol coe joins exits fined disenfr arrested deported resettled livestock  prod   reported")
+	for _, step := range res.Rows {
+		r := step[0]
+		fmt.Fprintf(&b, "%s %7d %3d %3d %5d %5d %5d %7d %8d %8d %9d %9.1f %6.3f %8.3f\n", r.Date, r.CollectiveHouseholds,
+			r.VoluntaryMembers, r.CoercedMembers, r.Joins, r.Exits, r.Fined, r.Disenfranchised, r.Arrested, r.Deported,
+			r.Resettled, r.Livestock, r.ProductivityIndex, r.ReportedShare)
+	}
+	path := filepath.Join("testdata", "village.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("transcript differs from %s; rerun with -update if the change is intended.\ngot:\n%s", path, b.String())
+	}
+}

@@ -1,0 +1,263 @@
+// Package engine runs a scenario: it builds the country (regions, districts,
+// villages, households, cadres), then advances it week by week. Each week the
+// central authority turns last week's reports into directives, the districts
+// step in parallel on a pool of workers, and their tallies are merged, in
+// district order, into per-region rows and next week's reports.
+//
+// A district is the unit of parallel work and owns its random stream, derived
+// from (seed, district id), so results are the same for any number of workers.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/collsim/collsim/sim/agents"
+	"github.com/collsim/collsim/sim/calendar"
+	"github.com/collsim/collsim/sim/policy"
+	"github.com/collsim/collsim/sim/rng"
+	"github.com/collsim/collsim/sim/scenario"
+)
+
+// Stream keys: the first key of every stream derived from the seed says what
+// the stream is for, so streams of different kinds never coincide.
+const (
+	keyDistrict = iota + 1
+	keyRegionWeather
+	keyVillageWeather
+)
+
+// Options control how (not what) a scenario is run.
+type Options struct {
+	Workers int // goroutines stepping districts; <= 1 runs them in the caller
+}
+
+// World is a scenario in progress.
+type World struct {
+	s         *scenario.Scenario
+	year      calendar.Year
+	dates     []calendar.Date
+	step      int
+	seed      uint64
+	regions   []regionState
+	districts []District
+	authority *agents.Authority
+	dirs      []policy.Directive
+	reports   []agents.RegionReport
+	pool      *workers
+	stepFn    func(int)
+	urbanDone bool
+
+	// This week's shared inputs to districts (read-only while they step).
+	week weekInput
+}
+
+type regionState struct {
+	spec      scenario.Region
+	weather   float64 // this year's regional yield shock
+	year      int
+	districts []int
+	cum       cumulative
+	base      float64 // output per adult at step 0
+}
+
+// weekInput is what every district reads, and none writes, during a week.
+type weekInput struct {
+	step      int16
+	weekStart calendar.Date
+	season    calendar.Season
+	urban     bool // urban cadres take over this week
+}
+
+// New builds the world of scenario s, which must be valid (see
+// scenario.Load and Scenario.Validate).
+func New(s *scenario.Scenario, opt Options) (*World, error) {
+	w := &World{
+		s:     s,
+		year:  s.Calendar.Year(),
+		dates: calendar.Steps(s.Start, s.End),
+		seed:  uint64(s.Seed),
+	}
+	if len(w.dates) < 2 {
+		return nil, fmt.Errorf("scenario %s: the run from %s to %s is shorter than a week", s.Name, s.Start, s.End)
+	}
+	w.layout()
+	w.pool = newWorkers(opt.Workers)
+	w.pool.do(len(w.districts), func(i int) { w.districts[i].populate(w) })
+	w.stepFn = func(i int) { w.districts[i].step(w) }
+
+	plans := make([]agents.RegionPlan, len(s.Regions))
+	for r, reg := range s.Regions {
+		plans[r] = agents.RegionPlan{Name: reg.Name, Weight: reg.Share, Zeal: reg.Zeal}
+	}
+	w.authority = agents.NewAuthority(s.Phases.Sorted(), plans, s.Authority, &s.Mechanisms)
+	w.dirs = make([]policy.Directive, len(s.Regions))
+	w.reports = make([]agents.RegionReport, len(s.Regions))
+	return w, nil
+}
+
+// layout divides households among regions (largest remainder), regions into
+// villages of about VillageSize households, and villages into districts.
+func (w *World) layout() {
+	s := w.s
+	n := s.Population.Households
+	counts := apportion(n, s.Regions)
+	w.regions = make([]regionState, len(s.Regions))
+	total := 0
+	for r := range s.Regions {
+		w.regions[r].spec = s.Regions[r]
+		hh := counts[r]
+		if hh == 0 {
+			continue
+		}
+		nv := max(1, int(math.Round(float64(hh)/float64(s.Population.VillageSize))))
+		for first := 0; first < nv; first += s.Population.VillagesPerDistrict {
+			last := min(nv, first+s.Population.VillagesPerDistrict)
+			d := District{ID: len(w.districts), Region: r}
+			for v := first; v < last; v++ {
+				lo, hi := hh*v/nv, hh*(v+1)/nv
+				d.Villages = append(d.Villages, Village{First: int32(lo - hh*first/nv), End: int32(hi - hh*first/nv)})
+			}
+			d.size = hh*last/nv - hh*first/nv
+			w.regions[r].districts = append(w.regions[r].districts, d.ID)
+			w.districts = append(w.districts, d)
+			total += d.size
+		}
+	}
+	all := make([]agents.Household, total)
+	off, vid := 0, 0
+	for i := range w.districts {
+		d := &w.districts[i]
+		d.Households = all[off : off+d.size : off+d.size]
+		off += d.size
+		for v := range d.Villages {
+			d.Villages[v].ID = vid
+			vid++
+		}
+	}
+}
+
+// apportion splits n among regions in proportion to their shares by the
+// largest-remainder method, so the counts sum to n exactly.
+func apportion(n int, regions []scenario.Region) []int {
+	counts := make([]int, len(regions))
+	rem := make([]float64, len(regions))
+	sum, given := 0.0, 0
+	for _, r := range regions {
+		sum += r.Share
+	}
+	for i, r := range regions {
+		x := float64(n) * r.Share / sum
+		counts[i] = int(x)
+		rem[i] = x - float64(counts[i])
+		given += counts[i]
+	}
+	for ; given < n; given++ {
+		best := 0
+		for i := range rem {
+			if rem[i] > rem[best] {
+				best = i
+			}
+		}
+		counts[best]++
+		rem[best] = -1
+	}
+	return counts
+}
+
+// Dates returns the date of every step, step 0 first.
+func (w *World) Dates() []calendar.Date { return w.dates }
+
+// Steps returns the number of weekly steps after the initial state.
+func (w *World) Steps() int { return len(w.dates) - 1 }
+
+// Close stops the world's workers.
+func (w *World) Close() { w.pool.close() }
+
+// Run runs the scenario to its end and returns the result. progress, if not
+// nil, is called after each step. Run stops early, returning ctx's error, if
+// ctx is cancelled.
+func (w *World) Run(ctx context.Context, progress func(step, steps int)) (*Result, error) {
+	defer w.Close()
+	res := newResult(w)
+	res.record(w, w.census())
+	for w.step < w.Steps() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		res.record(w, w.Step())
+		if progress != nil {
+			progress(w.step, w.Steps())
+		}
+	}
+	res.finish(w)
+	return res, nil
+}
+
+// census tallies the initial state (step 0) without changing it.
+func (w *World) census() []WeekTally {
+	env := agents.Env{CollectiveP: 1, IndividualP: 1}
+	out := make([]WeekTally, len(w.regions))
+	for i := range w.districts {
+		d := &w.districts[i]
+		var t agents.Tally
+		for h := range d.Households {
+			d.Households[h].Census(&env, &w.s.Household, &w.s.Mechanisms, &t)
+		}
+		out[d.Region].Tally.Add(&t)
+		for v := range d.Villages {
+			out[d.Region].Reported += d.Villages[v].Share * float64(d.Villages[v].End-d.Villages[v].First)
+		}
+	}
+	for r := range out {
+		w.regions[r].base = 1
+		if out[r].Labour > 0 {
+			w.regions[r].base = out[r].LabourP / out[r].Labour
+		}
+		w.reports[r] = out[r].report()
+	}
+	return out
+}
+
+// Step advances the world one week and returns each region's tally of it.
+func (w *World) Step() []WeekTally {
+	k := w.step + 1
+	start := w.dates[k-1]
+	w.authority.Directives(start, w.reports, w.dirs)
+	w.week = weekInput{step: int16(k), weekStart: start, season: w.year.SeasonOf(start)}
+	if !w.urbanDone && !w.s.UrbanArrival.IsZero() && !start.Before(w.s.UrbanArrival) {
+		w.urbanDone = true
+		w.week.urban = w.s.Mechanisms.UrbanCadres
+	}
+	w.updateWeather(start)
+	w.pool.do(len(w.districts), w.stepFn)
+
+	out := make([]WeekTally, len(w.regions))
+	for i := range w.districts {
+		d := &w.districts[i]
+		out[d.Region].add(&d.week)
+	}
+	for r := range out {
+		w.reports[r] = out[r].report()
+	}
+	w.step = k
+	return out
+}
+
+// updateWeather draws each region's yield shock for a new calendar year.
+func (w *World) updateWeather(d calendar.Date) {
+	y := d.Year()
+	for r := range w.regions {
+		reg := &w.regions[r]
+		if reg.year == y {
+			continue
+		}
+		reg.year = y
+		reg.weather = 1
+		if w.s.Mechanisms.Weather {
+			st := rng.New(w.seed, keyRegionWeather, uint64(r), uint64(y))
+			reg.weather = st.LogNormal(reg.spec.YieldCV)
+		}
+	}
+}
