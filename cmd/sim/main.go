@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -28,15 +29,32 @@ type command struct {
 	run     func(args []string, stdout, stderr io.Writer) error
 }
 
+// commands are the subcommands, in the order usage lists them. Each file
+// that implements one adds it with register in an init function.
 var commands []command
 
-func init() {
-	commands = []command{
-		{"run", "run a scenario and write its outputs", cmdRun},
-		{"validate", "check a scenario file without running it", cmdValidate},
-		{"params", "list every scenario parameter with its default, unit and range", cmdParams},
-		{"version", "print the program version", cmdVersion},
+// order is the order of the usage list; commands not named here follow.
+var order = []string{"run", "validate", "sweep", "merge", "compare", "serve", "bench", "calibrate", "params", "version"}
+
+func register(c command) {
+	commands = append(commands, c)
+	sort.SliceStable(commands, func(i, j int) bool { return rank(commands[i].name) < rank(commands[j].name) })
+}
+
+func rank(name string) int {
+	for i, n := range order {
+		if n == name {
+			return i
+		}
 	}
+	return len(order)
+}
+
+func init() {
+	register(command{"run", "run a scenario and write its outputs", cmdRun})
+	register(command{"validate", "check a scenario file without running it", cmdValidate})
+	register(command{"params", "list every scenario parameter with its default, unit and range", cmdParams})
+	register(command{"version", "print the program version", cmdVersion})
 }
 
 func main() {

@@ -1,0 +1,61 @@
+// Package testenv lets tests that need something outside Go (a browser, a
+// Slurm cluster) find it, or skip loudly when it is missing. Under
+// scripts/test.sh (and so in CI) the COLLSIM_REQUIRE_* variables are set and
+// a missing dependency fails the test instead of skipping it.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Chromium returns the path of a Chromium binary for browser tests: the one
+// named by $COLLSIM_CHROMIUM, else the first of chromium, chromium-browser
+// and google-chrome on the PATH. Without one it skips the test (or fails it
+// when $COLLSIM_REQUIRE_BROWSER is set).
+func Chromium(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("COLLSIM_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	missing(t, "COLLSIM_REQUIRE_BROWSER", "no Chromium found (apt-get install chromium, or set COLLSIM_CHROMIUM)")
+	return ""
+}
+
+// Slurm checks that a Slurm cluster answers (sbatch and sinfo on the PATH
+// and sinfo succeeding). Without one it skips the test (or fails it when
+// $COLLSIM_REQUIRE_SLURM is set). scripts/test.sh starts a one-node cluster.
+func Slurm(t testing.TB) {
+	t.Helper()
+	for _, name := range []string{"sbatch", "sinfo", "squeue"} {
+		if _, err := exec.LookPath(name); err != nil {
+			missing(t, "COLLSIM_REQUIRE_SLURM", "no Slurm found ("+name+" is not on the PATH; scripts/test.sh starts a one-node cluster)")
+			return
+		}
+	}
+	if out, err := exec.Command("sinfo", "-h").CombinedOutput(); err != nil {
+		missing(t, "COLLSIM_REQUIRE_SLURM", "Slurm does not answer: sinfo: "+err.Error()+": "+string(out))
+	}
+}
+
+// Long skips a long test under go test -short.
+func Long(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("long test skipped under -short")
+	}
+}
+
+func missing(t testing.TB, require, why string) {
+	t.Helper()
+	if os.Getenv(require) != "" {
+		t.Fatalf("%s, and %s is set", why, require)
+	}
+	t.Skipf("SKIPPED LOUDLY: %s. Run scripts/test.sh to install it and run this test for real.", why)
+}
