@@ -319,11 +319,12 @@ func TestCollectiveSettlesAndIsDisrupted(t *testing.T) {
 	hp, _, m := params()
 	cp := scenario.DefaultCollective()
 	var calm, rushed agents.Collective
-	var t0 agents.Tally
+	settled := agents.Tally{Members: 100}
 	for w := 0; w < 52; w++ {
-		calm.Week(0, 100, 1, 0, &t0, &hp, &cp)
+		calm.Week(1, 0, &settled, &hp, &cp)
 	}
-	rushed.Week(300, 400, 0.6, 1, &t0, &hp, &cp)
+	forced := agents.Tally{Members: 400, Joins: 300, CoercedJoins: 300}
+	rushed.Week(0.6, 1, &forced, &hp, &cp)
 	if pc, pr := calm.Productivity(&cp, &hp, &m), rushed.Productivity(&cp, &hp, &m); !(pc > 1 && pr < 1) {
 		t.Errorf("a settled collective %.2f, a rushed one %.2f", pc, pr)
 	}

@@ -115,6 +115,7 @@ type Env struct {
 type Tally struct {
 	Households, Members, Voluntary, Coerced int64
 	Joins, Exits                            int64
+	CoercedJoins                            int64                     // joins against the household\'s wish
 	Targeted                                int64                     // pushed up at least one rung this week
 	Rungs                                   [policy.MaxRung + 1]int64 // households reaching each rung this week
 	Arrested, Deported, Resettled           int64
@@ -141,6 +142,7 @@ func (t *Tally) Add(u *Tally) {
 	t.Voluntary += u.Voluntary
 	t.Coerced += u.Coerced
 	t.Joins += u.Joins
+	t.CoercedJoins += u.CoercedJoins
 	t.Exits += u.Exits
 	t.Targeted += u.Targeted
 	for i := range t.Rungs {
@@ -215,7 +217,9 @@ func (h *Household) Wish(e *Env, p *HouseholdParams, m *Mechanisms) float64 {
 	if e.PrivatePlots {
 		w += p.PlotBonus
 	}
-	if e.Share > 0 {
+	if h.Member() {
+		// Members judge by what they live; others learn of a collective's
+		// success through their understanding (demonstration).
 		w += p.ExperienceWeight * (e.CollectiveP - e.IndividualP)
 	}
 	return w
@@ -340,6 +344,7 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 				h.Status = Voluntary
 				if w <= 0 {
 					h.Status = Coerced
+					t.CoercedJoins++
 					if m.LivestockSlaughter && h.Flags&Slaughtered == 0 && r.Bernoulli(p.SlaughterAtJoin) {
 						h.slaughter(p, t)
 					}

@@ -59,7 +59,7 @@ type HouseholdParams struct {
 	GrievanceWeight  float64 `toml:"grievance_weight" min:"0" max:"5" unit:"wish" doc:"how much grievance against the authorities lowers the wish to join"`
 	TrustWeight      float64 `toml:"trust_weight" min:"0" max:"5" unit:"wish" doc:"how much trust in the authorities (above one half) raises the wish to join"`
 	PlotBonus        float64 `toml:"plot_bonus" min:"0" max:"2" unit:"wish" doc:"raise in the wish to belong when members may keep a private plot and a cow"`
-	ExperienceWeight float64 `toml:"experience_weight" min:"0" max:"5" unit:"wish per productivity" doc:"how much a collective out- or under-performing individual farms moves the wish"`
+	ExperienceWeight float64 `toml:"experience_weight" min:"0" max:"5" unit:"wish per productivity" doc:"how much their collective out- or under-performing individual farms moves members' wish to stay"`
 	FearWeight       float64 `toml:"fear_weight" min:"0" max:"5" unit:"wish per fear" doc:"how much fear of the consequences of refusing weighs against the private wish"`
 	ExitCost         float64 `toml:"exit_cost" min:"0" max:"2" unit:"wish" doc:"what a member loses by leaving (land, livestock and seed kept by the collective)"`
 	DecisionScale    float64 `toml:"decision_scale" min:"0.001" max:"2" unit:"wish" doc:"margin of wish over which a decision reaches its full weekly rate"`
@@ -142,11 +142,12 @@ type CadreParams struct {
 
 // CollectiveParams are the parameters of a village's collective farm.
 type CollectiveParams struct {
-	DisruptionGain  float64 `toml:"disruption_gain" min:"0" max:"10" unit:"disruption per inflow" doc:"disorganisation caused by new members, per member added relative to the collective's size"`
-	DisruptionDecay float64 `toml:"disruption_decay" min:"0" max:"1" unit:"1/week" doc:"weekly decay of disorganisation"`
-	MaxDisruption   float64 `toml:"max_disruption" min:"0" max:"1" unit:"share" doc:"largest share of output disorganisation can cost"`
-	ProgrammeGain   float64 `toml:"programme_gain" min:"0" max:"2" unit:"share" doc:"productivity a settled collective gains from programmes no household can undertake (irrigation, storage, crop planning)"`
-	ProgrammeWeeks  float64 `toml:"programme_weeks" min:"1" max:"1000" unit:"weeks" doc:"weeks of settled, willing work for the programmes to reach their full gain"`
-	UnrestRate      float64 `toml:"unrest_rate" min:"0" max:"10" unit:"1/week" doc:"weekly chance of a disturbance in a village whose grievance exceeds its fear by one, under full coercion"`
-	TensionDecay    float64 `toml:"tension_decay" min:"0" max:"1" unit:"1/week" doc:"weekly fading of a village's memory of coercion"`
+	DisruptionGain    float64 `toml:"disruption_gain" min:"0" max:"10" unit:"disruption per inflow" doc:"disorganisation caused by new members, per member added relative to the collective's size"`
+	WillingDisruption float64 `toml:"willing_disruption" min:"0" max:"1" unit:"share" doc:"disorganisation a willing new member causes, relative to one brought in by force"`
+	DisruptionDecay   float64 `toml:"disruption_decay" min:"0" max:"1" unit:"1/week" doc:"weekly decay of disorganisation"`
+	MaxDisruption     float64 `toml:"max_disruption" min:"0" max:"1" unit:"share" doc:"largest share of output disorganisation can cost"`
+	ProgrammeGain     float64 `toml:"programme_gain" min:"0" max:"2" unit:"share" doc:"productivity a settled collective gains from programmes no household can undertake (irrigation, storage, crop planning)"`
+	ProgrammeWeeks    float64 `toml:"programme_weeks" min:"1" max:"1000" unit:"weeks" doc:"weeks of settled, willing work for the programmes to reach their full gain"`
+	UnrestRate        float64 `toml:"unrest_rate" min:"0" max:"10" unit:"1/week" doc:"weekly chance of a disturbance in a village whose grievance exceeds its fear by one, under full coercion"`
+	TensionDecay      float64 `toml:"tension_decay" min:"0" max:"1" unit:"1/week" doc:"weekly fading of a village's memory of coercion"`
 }

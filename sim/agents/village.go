@@ -31,14 +31,17 @@ func (c *Collective) Productivity(p *CollectiveParams, hp *HouseholdParams, m *M
 	return pr
 }
 
-// Week updates the collective after its members' week: new members
-// disorganise it, willing work builds its programmes, a neglected common
-// herd shrinks, and the village remembers the coercion it saw. joins and
-// members count households; effort is the members' mean effort (1 if none).
-func (c *Collective) Week(joins, members int64, effort, coercion float64, t *Tally, hp *HouseholdParams, p *CollectiveParams) {
+// Week updates the collective after its members' week (t): new members
+// disorganise it (those brought in by force far more than the willing),
+// willing work builds its programmes, a neglected common herd shrinks, and
+// the village remembers the coercion it saw. effort is the members' mean
+// effort (1 if none).
+func (c *Collective) Week(effort, coercion float64, t *Tally, hp *HouseholdParams, p *CollectiveParams) {
+	members := t.Members
 	inflow := 0.0
 	if members > 0 {
-		inflow = float64(joins) / float64(members)
+		willing := float64(t.Joins - t.CoercedJoins)
+		inflow = (float64(t.CoercedJoins) + p.WillingDisruption*willing) / float64(members)
 	}
 	c.Disruption = math.Min(p.MaxDisruption, c.Disruption*(1-p.DisruptionDecay)+p.DisruptionGain*inflow)
 	if members > 0 {

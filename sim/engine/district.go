@@ -167,7 +167,7 @@ func (d *District) step(w *World) {
 		if t.MemberLabour > 0 {
 			effort = t.MemberEffort / t.MemberLabour
 		}
-		vil.Collective.Week(t.Joins, t.Members, effort, float64(c.Coercion), &t, &s.Household, &s.Collective)
+		vil.Collective.Week(effort, float64(c.Coercion), &t, &s.Household, &s.Collective)
 		vil.CollectiveP = vil.Collective.Productivity(&s.Collective, &s.Household, &s.Mechanisms)
 		vil.IndividualP = 1
 		if il := t.Labour - t.MemberLabour; il > 0 {

@@ -114,19 +114,19 @@ func DefaultHousehold() agents.HouseholdParams {
 
 		UnderstandingSD: 0.12,
 
-		NeighbourWeight:  0.15,
-		RiskWeight:       0.5,
-		GrievanceWeight:  0.5,
+		NeighbourWeight:  0.125,
+		RiskWeight:       0.35,
+		GrievanceWeight:  0.425,
 		TrustWeight:      0.3,
 		PlotBonus:        0.1,
 		ExperienceWeight: 0.5,
 		FearWeight:       1.0,
-		ExitCost:         0.2,
+		ExitCost:         0.16,
 		DecisionScale:    0.1,
 
 		JoinRate:        0.1,
 		CoercedJoinRate: 0.5,
-		ExitRate:        0.2,
+		ExitRate:        0.235,
 
 		PersuasionGain:    0.01,
 		DemonstrationGain: 0.02,
@@ -170,7 +170,7 @@ func DefaultHousehold() agents.HouseholdParams {
 // DefaultCadre returns the default cadre parameters.
 func DefaultCadre() agents.CadreParams {
 	return agents.CadreParams{
-		CoercionGain:       5,
+		CoercionGain:       6.25,
 		ZealSD:             0.3,
 		UrbanZeal:          1.5,
 		FearGain:           0.2,
@@ -206,13 +206,14 @@ func DefaultCadre() agents.CadreParams {
 // DefaultCollective returns the default collective farm parameters.
 func DefaultCollective() agents.CollectiveParams {
 	return agents.CollectiveParams{
-		DisruptionGain:  1,
-		DisruptionDecay: 0.05,
-		MaxDisruption:   0.4,
-		ProgrammeGain:   0.25,
-		ProgrammeWeeks:  52,
-		UnrestRate:      0.1,
-		TensionDecay:    0.15,
+		DisruptionGain:    1,
+		WillingDisruption: 0.1,
+		DisruptionDecay:   0.05,
+		MaxDisruption:     0.4,
+		ProgrammeGain:     0.25,
+		ProgrammeWeeks:    52,
+		UnrestRate:        1,
+		TensionDecay:      0.15,
 	}
 }
 
