@@ -17,7 +17,7 @@ func params() (agents.HouseholdParams, agents.CadreParams, agents.Mechanisms) {
 
 // quietEnv is a village with no coercion, no collective and no harvest.
 func quietEnv() agents.Env {
-	return agents.Env{CollectiveP: 1, IndividualP: 1, Trust0: 0.5, ExitAllowed: true}
+	return agents.Env{CollectiveP: 1, IndividualP: 1, Trust0: 0.5, ExitAllowed: true, Draft: agents.NewDraftCurve(0.25)}
 }
 
 func household(c agents.Class, understanding float64) agents.Household {
@@ -325,12 +325,28 @@ func TestCollectiveSettlesAndIsDisrupted(t *testing.T) {
 	}
 	forced := agents.Tally{Members: 400, Joins: 300, CoercedJoins: 300}
 	rushed.Week(0.6, 1, &forced, &hp, &cp)
-	if pc, pr := calm.Productivity(&cp, &hp, &m), rushed.Productivity(&cp, &hp, &m); !(pc > 1 && pr < 1) {
+	d := agents.NewDraftCurve(hp.DraftElasticity)
+	if pc, pr := calm.Productivity(&cp, d, &m), rushed.Productivity(&cp, d, &m); !(pc > 1 && pr < 1) {
 		t.Errorf("a settled collective %.2f, a rushed one %.2f", pc, pr)
 	}
 	off := m
 	off.Programmes = false
-	if p := calm.Productivity(&cp, &hp, &off); math.Abs(p-1) > 1e-9 {
+	if p := calm.Productivity(&cp, d, &off); math.Abs(p-1) > 1e-9 {
 		t.Errorf("with programmes off a settled collective has productivity %.3f", p)
+	}
+}
+
+func TestDraftCurve(t *testing.T) {
+	for _, alpha := range []float64{0, 0.25, 0.7, 1} {
+		c := agents.NewDraftCurve(alpha)
+		for x := 0.0; x < 2; x += 0.0037 {
+			want := math.Pow(math.Max(0.05, math.Min(1.5, x)), alpha)
+			if got := c.At(x); math.Abs(got-want) > 2e-5 {
+				t.Fatalf("alpha %.2f: D(%.4f) = %.7f, want %.7f", alpha, x, got, want)
+			}
+		}
+		if got := c.At(math.NaN()); got != c.At(0) {
+			t.Errorf("D(NaN) = %v", got)
+		}
 	}
 }

@@ -9,17 +9,17 @@ import (
 
 // AuthorityParams are the parameters of the central authority's rules.
 type AuthorityParams struct {
-	EscalationRate float64  `toml:"escalation_rate" min:"0" max:"100" unit:"pace per share" doc:"weekly rise of the pace of the plan per share by which reports run ahead of it"`
-	MaxPace        float64  `toml:"max_pace" min:"1" max:"100" unit:"multiplier" doc:"largest factor by which escalation may shorten deadlines"`
-	HaltRule       HaltRule `toml:"halt_rule" doc:"a halt called by a rule instead of (or before) a date"`
+	EscalationRate float64  `toml:"escalation_rate" min:"0" max:"100" unit:"pace per share" doc:"weekly rise of the pace of the plan per share by which reports run ahead of it" src:"assumed"`
+	MaxPace        float64  `toml:"max_pace" min:"1" max:"100" unit:"multiplier" doc:"largest factor by which escalation may shorten deadlines" src:"assumed"`
+	HaltRule       HaltRule `toml:"halt_rule" doc:"a halt called by a rule instead of (or before) a date" src:"assumed"`
 }
 
 // HaltRule calls the timeline's halt early when what the authority is told
 // of unrest or livestock crosses a threshold.
 type HaltRule struct {
-	Enabled       bool    `toml:"enabled" doc:"call the halt when a threshold below is crossed"`
-	UnrestPer1000 float64 `toml:"unrest_per_1000" min:"0" max:"1000" unit:"disturbances per 1000 households" doc:"reported disturbances over the last four weeks that call a halt"`
-	LivestockLoss float64 `toml:"livestock_loss" min:"0" max:"1" unit:"share" doc:"share of the starting livestock lost that calls a halt"`
+	Enabled       bool    `toml:"enabled" doc:"call the halt when a threshold below is crossed" src:"assumed"`
+	UnrestPer1000 float64 `toml:"unrest_per_1000" min:"0" max:"1000" unit:"disturbances per 1000 households" doc:"reported disturbances over the last four weeks that call a halt" src:"assumed"`
+	LivestockLoss float64 `toml:"livestock_loss" min:"0" max:"1" unit:"share" doc:"share of the starting livestock lost that calls a halt" src:"assumed"`
 }
 
 // RegionPlan is what the authority knows of a region when it plans.

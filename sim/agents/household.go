@@ -60,20 +60,20 @@ func (h *Household) LandCollective() bool { return h.Member() || h.Removed() || 
 // Mechanisms switches the model's mechanisms on and off for what-if runs
 // and ablation. Every field is true in a default scenario.
 type Mechanisms struct {
-	InflatedReports    bool `toml:"inflated_reports" doc:"cadres report more than the truth under fear and competition"`
-	Escalation         bool `toml:"escalation" doc:"the authority raises the pace when reports look good"`
-	CadreFear          bool `toml:"cadre_fear" doc:"cadres fear punishment and press harder for it"`
-	Competition        bool `toml:"competition" doc:"cadres press harder when they report less than their peers"`
-	Objectors          bool `toml:"objectors" doc:"some local cadres object to coercion and are punished for it"`
-	HaltLag            bool `toml:"halt_lag" doc:"cadres doubt a halt and keep coercing for a while"`
-	UrbanCadres        bool `toml:"urban_cadres" doc:"urban cadres arrive and replace local ones"`
-	LivestockSlaughter bool `toml:"livestock_slaughter" doc:"households slaughter livestock before a forced joining"`
-	NeighbourInfluence bool `toml:"neighbour_influence" doc:"households follow their village: its collective share and the repression they see"`
-	Demonstration      bool `toml:"demonstration" doc:"a collective that does well raises its neighbours' understanding"`
-	RiskPooling        bool `toml:"risk_pooling" doc:"farming alone carries yield risk that a collective pools"`
-	Programmes         bool `toml:"programmes" doc:"a settled collective gains productivity from common programmes"`
-	Theft              bool `toml:"theft" doc:"coerced members steal and damage collective property"`
-	Weather            bool `toml:"weather" doc:"yields vary by region, village and year"`
+	InflatedReports    bool `toml:"inflated_reports" doc:"cadres report more than the truth under fear and competition" src:"switch (on in every ready scenario)"`
+	Escalation         bool `toml:"escalation" doc:"the authority raises the pace when reports look good" src:"switch (on in every ready scenario)"`
+	CadreFear          bool `toml:"cadre_fear" doc:"cadres fear punishment and press harder for it" src:"switch (on in every ready scenario)"`
+	Competition        bool `toml:"competition" doc:"cadres press harder when they report less than their peers" src:"switch (on in every ready scenario)"`
+	Objectors          bool `toml:"objectors" doc:"some local cadres object to coercion and are punished for it" src:"switch (on in every ready scenario)"`
+	HaltLag            bool `toml:"halt_lag" doc:"cadres doubt a halt and keep coercing for a while" src:"switch (on in every ready scenario)"`
+	UrbanCadres        bool `toml:"urban_cadres" doc:"urban cadres arrive and replace local ones" src:"switch (on in every ready scenario)"`
+	LivestockSlaughter bool `toml:"livestock_slaughter" doc:"households slaughter livestock before a forced joining" src:"switch (on in every ready scenario)"`
+	NeighbourInfluence bool `toml:"neighbour_influence" doc:"households follow their village: its collective share and the repression they see" src:"switch (on in every ready scenario)"`
+	Demonstration      bool `toml:"demonstration" doc:"a collective that does well raises its neighbours' understanding" src:"switch (on in every ready scenario)"`
+	RiskPooling        bool `toml:"risk_pooling" doc:"farming alone carries yield risk that a collective pools" src:"switch (on in every ready scenario)"`
+	Programmes         bool `toml:"programmes" doc:"a settled collective gains productivity from common programmes" src:"switch (on in every ready scenario)"`
+	Theft              bool `toml:"theft" doc:"coerced members steal and damage collective property" src:"switch (on in every ready scenario)"`
+	Weather            bool `toml:"weather" doc:"yields vary by region, village and year" src:"switch (on in every ready scenario)"`
 }
 
 // AllMechanisms returns every mechanism switched on.
@@ -105,6 +105,8 @@ type Env struct {
 	GrainPerLabour float64 // collective grain handed to each member adult this week
 
 	// The region.
+	Draft *DraftCurve // draft power of a herd relative to its usual size
+
 	YieldCV   float64 // coefficient of variation of yields (risk of farming alone)
 	Trust0    float64 // baseline trust
 	HarvestTH float64 // tonnes per hectare harvested this week at productivity 1 (0 outside harvest)
@@ -233,14 +235,10 @@ func (h *Household) Productivity(effort float64, e *Env, p *HouseholdParams) flo
 	if h.Member() {
 		return effort * e.CollectiveP
 	}
-	base := p.Livestock.Of(h.Class)
-	draft := 1.0
-	if base > 0 && p.DraftElasticity > 0 {
-		x := float64(h.Livestock) / base
-		x = math.Max(0.05, math.Min(1.5, x))
-		draft = math.Pow(x, p.DraftElasticity)
+	pr := 1.0
+	if base := p.Livestock.Of(h.Class); base > 0 {
+		pr = e.Draft.At(float64(h.Livestock) / base)
 	}
-	pr := draft
 	if h.Rung >= policy.Stripped {
 		pr *= 1 - p.StrippedPenalty
 	}

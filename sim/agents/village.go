@@ -20,10 +20,10 @@ type Collective struct {
 // Productivity returns the output per adult of a member at full effort and
 // full herd, relative to an individual farm: disorganisation costs, common
 // programmes (irrigation, storage, crop planning) gain.
-func (c *Collective) Productivity(p *CollectiveParams, hp *HouseholdParams, m *Mechanisms) float64 {
+func (c *Collective) Productivity(p *CollectiveParams, d *DraftCurve, m *Mechanisms) float64 {
 	pr := 1 - c.Disruption
-	if c.Draft > 0 && hp.DraftElasticity > 0 {
-		pr *= math.Pow(math.Max(0.05, math.Min(1.5, c.Draft)), hp.DraftElasticity)
+	if c.Draft > 0 {
+		pr *= d.At(c.Draft)
 	}
 	if m.Programmes {
 		pr *= 1 + p.ProgrammeGain*math.Min(1, c.Programme/p.ProgrammeWeeks)

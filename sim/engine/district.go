@@ -156,6 +156,7 @@ func (d *District) step(w *World) {
 			YieldCV:        reg.spec.YieldCV,
 			Trust0:         reg.spec.Trust,
 			HarvestTH:      harvest * vil.Weather,
+			Draft:          w.draft,
 		}
 		var t agents.Tally
 		hs := d.Households[vil.First:vil.End]
@@ -168,7 +169,7 @@ func (d *District) step(w *World) {
 			effort = t.MemberEffort / t.MemberLabour
 		}
 		vil.Collective.Week(effort, float64(c.Coercion), &t, &s.Household, &s.Collective)
-		vil.CollectiveP = vil.Collective.Productivity(&s.Collective, &s.Household, &s.Mechanisms)
+		vil.CollectiveP = vil.Collective.Productivity(&s.Collective, w.draft, &s.Mechanisms)
 		vil.IndividualP = 1
 		if il := t.Labour - t.MemberLabour; il > 0 {
 			vil.IndividualP = (t.LabourP - t.MemberLabourP) / il

@@ -47,6 +47,7 @@ type World struct {
 	reports   []agents.RegionReport
 	pool      *workers
 	stepFn    func(int)
+	draft     *agents.DraftCurve
 	urbanDone bool
 
 	// This week's shared inputs to districts (read-only while they step).
@@ -78,6 +79,7 @@ func New(s *scenario.Scenario, opt Options) (*World, error) {
 		year:  s.Calendar.Year(),
 		dates: calendar.Steps(s.Start, s.End),
 		seed:  uint64(s.Seed),
+		draft: agents.NewDraftCurve(s.Household.DraftElasticity),
 	}
 	if len(w.dates) < 2 {
 		return nil, fmt.Errorf("scenario %s: the run from %s to %s is shorter than a week", s.Name, s.Start, s.End)
@@ -197,7 +199,7 @@ func (w *World) Run(ctx context.Context, progress func(step, steps int)) (*Resul
 
 // census tallies the initial state (step 0) without changing it.
 func (w *World) census() []WeekTally {
-	env := agents.Env{CollectiveP: 1, IndividualP: 1}
+	env := agents.Env{CollectiveP: 1, IndividualP: 1, Draft: w.draft}
 	out := make([]WeekTally, len(w.regions))
 	for i := range w.districts {
 		d := &w.districts[i]

@@ -45,30 +45,30 @@ func (r Rung) String() string {
 // Phase is one period of the central authority's policy, in force from its
 // Start until the next phase starts.
 type Phase struct {
-	Name  string        `toml:"name" doc:"name of the phase, unique in the timeline"`
-	Start calendar.Date `toml:"start" doc:"first day the phase is in force"`
+	Name  string        `toml:"name" doc:"name of the phase, unique in the timeline" src:"policy input of the scenario"`
+	Start calendar.Date `toml:"start" doc:"first day the phase is in force" src:"policy input of the scenario"`
 	// Persuasion is the share of cadres' effort the policy asks for mass work.
-	Persuasion float64 `toml:"persuasion" min:"0" max:"1" unit:"share of effort" doc:"effort the policy asks cadres to put into persuasion (mass work)"`
+	Persuasion float64 `toml:"persuasion" min:"0" max:"1" unit:"share of effort" doc:"effort the policy asks cadres to put into persuasion (mass work)" src:"policy input of the scenario"`
 	// MaxRung is the highest coercive measure the policy permits.
-	MaxRung int `toml:"max_rung" min:"0" max:"8" unit:"rung" doc:"highest rung of the coercion ladder permitted (0 persuasion only ... 8 labelling kulaks)"`
+	MaxRung int `toml:"max_rung" min:"0" max:"8" unit:"rung" doc:"highest rung of the coercion ladder permitted (0 persuasion only ... 8 labelling kulaks)" src:"policy input of the scenario"`
 	// Punishment is how hard cadres who miss their targets are punished.
-	Punishment float64 `toml:"punishment" min:"0" max:"1" unit:"0..1" doc:"severity of punishment of cadres whose reports fall behind the target path"`
+	Punishment float64 `toml:"punishment" min:"0" max:"1" unit:"0..1" doc:"severity of punishment of cadres whose reports fall behind the target path" src:"policy input of the scenario"`
 	// Target is the share of households to be collectivised by Deadline; 0 means no target.
-	Target float64 `toml:"target" min:"0" max:"1" unit:"share of households" doc:"share of households to be in collectives by the deadline (0: no target)"`
+	Target float64 `toml:"target" min:"0" max:"1" unit:"share of households" doc:"share of households to be in collectives by the deadline (0: no target)" src:"policy input of the scenario"`
 	// Targets overrides Target for named regions.
-	Targets map[string]float64 `toml:"targets" min:"0" max:"1" unit:"share of households" doc:"per-region targets, by region name"`
+	Targets map[string]float64 `toml:"targets" min:"0" max:"1" unit:"share of households" doc:"per-region targets, by region name" src:"policy input of the scenario"`
 	// Deadline is when Target must be met.
-	Deadline calendar.Date `toml:"deadline" doc:"date the target must be met"`
+	Deadline calendar.Date `toml:"deadline" doc:"date the target must be met" src:"policy input of the scenario"`
 	// Deadlines overrides Deadline for named regions.
-	Deadlines map[string]calendar.Date `toml:"deadlines" doc:"per-region deadlines, by region name"`
+	Deadlines map[string]calendar.Date `toml:"deadlines" doc:"per-region deadlines, by region name" src:"policy input of the scenario"`
 	// ExitAllowed permits members to leave their collective.
-	ExitAllowed bool `toml:"exit_allowed" doc:"members may leave collectives without punishment"`
+	ExitAllowed bool `toml:"exit_allowed" doc:"members may leave collectives without punishment" src:"policy input of the scenario"`
 	// PrivatePlots concedes a private plot and a cow to members.
-	PrivatePlots bool `toml:"private_plots" doc:"members keep a private plot and a cow"`
+	PrivatePlots bool `toml:"private_plots" doc:"members keep a private plot and a cow" src:"policy input of the scenario"`
 	// Escalation lets the authority raise the pace when reports look good.
-	Escalation bool `toml:"escalation" doc:"the authority shortens deadlines when reports run ahead of the plan"`
+	Escalation bool `toml:"escalation" doc:"the authority shortens deadlines when reports run ahead of the plan" src:"policy input of the scenario"`
 	// Halt is a call to halt: coercion forbidden and cadres blamed for it.
-	Halt bool `toml:"halt" doc:"a call to halt: coercion forbidden, cadres blamed for excesses"`
+	Halt bool `toml:"halt" doc:"a call to halt: coercion forbidden, cadres blamed for excesses" src:"policy input of the scenario"`
 }
 
 // TargetFor returns the target that applies to the named region.

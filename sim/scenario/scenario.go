@@ -14,40 +14,40 @@ import (
 // Scenario is a fully described simulation. Zero values are not defaults:
 // start from Default and overlay a file with Load.
 type Scenario struct {
-	Name         string        `toml:"name" doc:"short name; the default output folder is results/<name>"`
-	Description  string        `toml:"description" doc:"what the scenario stands for"`
-	Seed         int64         `toml:"seed" min:"0" max:"9223372036854775807" unit:"integer" doc:"master seed of every random stream"`
-	Start        calendar.Date `toml:"start" doc:"first day (step 0, the initial state)"`
-	End          calendar.Date `toml:"end" doc:"last day simulated (the last weekly step on or before it)"`
-	UrbanArrival calendar.Date `toml:"urban_arrival" doc:"date urban cadres (the twenty-five-thousanders) take over villages; empty: never"`
+	Name         string        `toml:"name" doc:"short name; the default output folder is results/<name>" src:"scenario"`
+	Description  string        `toml:"description" doc:"what the scenario stands for" src:"scenario"`
+	Seed         int64         `toml:"seed" min:"0" max:"9223372036854775807" unit:"integer" doc:"master seed of every random stream" src:"scenario"`
+	Start        calendar.Date `toml:"start" doc:"first day (step 0, the initial state)" src:"scenario"`
+	End          calendar.Date `toml:"end" doc:"last day simulated (the last weekly step on or before it)" src:"scenario"`
+	UrbanArrival calendar.Date `toml:"urban_arrival" doc:"date urban cadres (the twenty-five-thousanders) take over villages; empty: never" src:"scenario"`
 
-	Population Population              `toml:"population" doc:"households, villages and districts"`
-	Calendar   Calendar                `toml:"calendar" doc:"the agricultural year"`
-	Household  agents.HouseholdParams  `toml:"household" doc:"household rules"`
-	Cadre      agents.CadreParams      `toml:"cadre" doc:"cadre rules"`
-	Collective agents.CollectiveParams `toml:"collective" doc:"collective farm rules"`
-	Authority  agents.AuthorityParams  `toml:"authority" doc:"central authority rules"`
-	Mechanisms agents.Mechanisms       `toml:"mechanisms" doc:"switches for what-if runs and ablation"`
+	Population Population              `toml:"population" doc:"households, villages and districts" src:"scenario"`
+	Calendar   Calendar                `toml:"calendar" doc:"the agricultural year" src:"scenario"`
+	Household  agents.HouseholdParams  `toml:"household" doc:"household rules" src:"scenario"`
+	Cadre      agents.CadreParams      `toml:"cadre" doc:"cadre rules" src:"scenario"`
+	Collective agents.CollectiveParams `toml:"collective" doc:"collective farm rules" src:"scenario"`
+	Authority  agents.AuthorityParams  `toml:"authority" doc:"central authority rules" src:"scenario"`
+	Mechanisms agents.Mechanisms       `toml:"mechanisms" doc:"switches for what-if runs and ablation" src:"scenario"`
 
-	Regions []Region        `toml:"regions" doc:"the regions, each with its share of households"`
-	Phases  policy.Timeline `toml:"phases" doc:"the central authority's policy, phase by phase"`
+	Regions []Region        `toml:"regions" doc:"the regions, each with its share of households" src:"scenario"`
+	Phases  policy.Timeline `toml:"phases" doc:"the central authority's policy, phase by phase" src:"scenario"`
 }
 
 // Population sizes the simulated country.
 type Population struct {
-	Households          int                `toml:"households" min:"1" max:"200000000" unit:"households" doc:"households simulated"`
-	RealHouseholds      int                `toml:"real_households" min:"0" max:"200000000" unit:"households" doc:"households the run stands for; counts in outputs are scaled by real_households/households (0: no scaling)"`
-	VillageSize         int                `toml:"village_size" min:"1" max:"100000" unit:"households" doc:"households of a village soviet, each with one cadre"`
-	VillagesPerDistrict int                `toml:"villages_per_district" min:"1" max:"100000" unit:"villages" doc:"villages of a district; a district is the unit of parallel work and has one random stream"`
-	Classes             agents.ClassValues `toml:"classes" min:"0" max:"1" unit:"share of households" doc:"class shares (must sum to 1)"`
+	Households          int                `toml:"households" min:"1" max:"200000000" unit:"households" doc:"households simulated" src:"scenario"`
+	RealHouseholds      int                `toml:"real_households" min:"0" max:"200000000" unit:"households" doc:"households the run stands for; counts in outputs are scaled by real_households/households (0: no scaling)" src:"BRIEF §2 (about 25 million in 1929)"`
+	VillageSize         int                `toml:"village_size" min:"1" max:"100000" unit:"households" doc:"households of a village soviet, each with one cadre" src:"assumed (about 72,000 village soviets)"`
+	VillagesPerDistrict int                `toml:"villages_per_district" min:"1" max:"100000" unit:"villages" doc:"villages of a district; a district is the unit of parallel work and has one random stream" src:"assumed"`
+	Classes             agents.ClassValues `toml:"classes" min:"0" max:"1" unit:"share of households" doc:"class shares (must sum to 1)" src:"BRIEF §1 (35% poor, 60% middle, 4–5% kulak)"`
 }
 
 // Calendar sets the agricultural year.
 type Calendar struct {
-	SowingStart  calendar.DayOfYear `toml:"sowing_start" doc:"first day of spring sowing (MM-DD)"`
-	SowingWeeks  int                `toml:"sowing_weeks" min:"0" max:"52" unit:"weeks" doc:"length of spring sowing"`
-	HarvestStart calendar.DayOfYear `toml:"harvest_start" doc:"first day of the harvest (MM-DD)"`
-	HarvestWeeks int                `toml:"harvest_weeks" min:"1" max:"52" unit:"weeks" doc:"length of the harvest"`
+	SowingStart  calendar.DayOfYear `toml:"sowing_start" doc:"first day of spring sowing (MM-DD)" src:"assumed"`
+	SowingWeeks  int                `toml:"sowing_weeks" min:"0" max:"52" unit:"weeks" doc:"length of spring sowing" src:"assumed"`
+	HarvestStart calendar.DayOfYear `toml:"harvest_start" doc:"first day of the harvest (MM-DD)" src:"assumed"`
+	HarvestWeeks int                `toml:"harvest_weeks" min:"1" max:"52" unit:"weeks" doc:"length of the harvest" src:"assumed"`
 }
 
 // Year returns the calendar as a calendar.Year.
@@ -60,15 +60,15 @@ func (c *Calendar) Year() calendar.Year {
 
 // Region is a region of the country with its own conditions.
 type Region struct {
-	Name         string  `toml:"name" doc:"the region's name (unique)"`
-	Share        float64 `toml:"share" min:"0" max:"1" unit:"share of households" doc:"the region's share of the country's households (shares must sum to 1)"`
-	InitialShare float64 `toml:"initial_share" min:"0" max:"1" unit:"share of households" doc:"share of households in collectives at the start"`
-	Readiness    float64 `toml:"readiness" min:"0" max:"1" unit:"understanding" doc:"mean understanding of collective farming at the start"`
-	Trust        float64 `toml:"trust" min:"0" max:"1" unit:"trust" doc:"baseline trust of peasants in the authorities"`
-	Zeal         float64 `toml:"zeal" min:"0" max:"20" unit:"pace multiplier - 1" doc:"how far the regional committee raises the centre's pace (0: follows the centre)"`
-	CadreZeal    float64 `toml:"cadre_zeal" min:"0" max:"20" unit:"multiplier" doc:"mean readiness of the region's cadres to use force"`
-	UrbanCadres  float64 `toml:"urban_cadres" min:"0" max:"1" unit:"share of villages" doc:"share of villages whose cadre is replaced by an urban one on urban_arrival"`
-	YieldCV      float64 `toml:"yield_cv" min:"0" max:"2" unit:"coefficient of variation" doc:"year-to-year variation of yields (drought risk)"`
+	Name         string  `toml:"name" doc:"the region's name (unique)" src:"assumed"`
+	Share        float64 `toml:"share" min:"0" max:"1" unit:"share of households" doc:"the region's share of the country's households (shares must sum to 1)" src:"assumed (1926 census rural population, about five persons a household)"`
+	InitialShare float64 `toml:"initial_share" min:"0" max:"1" unit:"share of households" doc:"share of households in collectives at the start" src:"BRIEF §2 (3.9% nationally) and Reconstruction; regional values partly assumed"`
+	Readiness    float64 `toml:"readiness" min:"0" max:"1" unit:"understanding" doc:"mean understanding of collective farming at the start" src:"fitted"`
+	Trust        float64 `toml:"trust" min:"0" max:"1" unit:"trust" doc:"baseline trust of peasants in the authorities" src:"assumed"`
+	Zeal         float64 `toml:"zeal" min:"0" max:"20" unit:"pace multiplier - 1" doc:"how far the regional committee raises the centre's pace (0: follows the centre)" src:"fitted"`
+	CadreZeal    float64 `toml:"cadre_zeal" min:"0" max:"20" unit:"multiplier" doc:"mean readiness of the region's cadres to use force" src:"assumed"`
+	UrbanCadres  float64 `toml:"urban_cadres" min:"0" max:"1" unit:"share of villages" doc:"share of villages whose cadre is replaced by an urban one on urban_arrival" src:"BRIEF §2: 27,519 twenty-five-thousanders, one per 900 households, for villages of 350"`
+	YieldCV      float64 `toml:"yield_cv" min:"0" max:"2" unit:"coefficient of variation" doc:"year-to-year variation of yields (drought risk)" src:"assumed"`
 }
 
 // Default returns a scenario with every parameter at its documented default,
