@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"time"
+
+	"github.com/collsim/collsim/internal/version"
+	"github.com/collsim/collsim/sim/web"
+)
+
+func init() {
+	register(command{"serve", "serve the classroom page: change a scenario with sliders, run it, compare", cmdServe})
+}
+
+func cmdServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "[flags]", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port` (0.0.0.0:8080 to let a classroom's laptops in)")
+	dir := fs.String("scenarios", "scenarios", "read the scenarios from `DIR` (*.toml and whatif/*.toml)")
+	runners := fs.Int("runners", runtime.GOMAXPROCS(0), "runs at once")
+	queue := fs.Int("queue", 64, "runs that may wait for a runner; more are refused with 503")
+	keep := fs.Int("keep", 64, "finished runs kept for charts, comparisons and downloads")
+	households := fs.Int("households", 20000, "households of a run unless the page says")
+	maxHouseholds := fs.Int("max-households", 200000, "the most households a page may ask for")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 || *runners < 1 || *queue < 1 || *keep < 1 || *households < 1000 || *maxHouseholds < *households {
+		fs.Usage()
+		return errUsage
+	}
+	srv, err := web.New(web.Config{
+		Scenarios: *dir, Runners: *runners, Queue: *queue, Keep: *keep,
+		Households: *households, MaxHouseholds: *maxHouseholds,
+		Version: version.String(), Log: log.New(stderr, "sim serve: ", log.LstdFlags),
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "collsim %s: %d scenarios from %s; open http://%s/ (Ctrl-C stops)\n",
+		version.String(), len(srv.Catalogue().Entries), *dir, ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(shut)
+	}()
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

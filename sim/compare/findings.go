@@ -1,0 +1,154 @@
+package compare
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MaxFindings is the most differences Findings names.
+const MaxFindings = 3
+
+// Finding is a difference between arms in one metric.
+type Finding struct {
+	Metric   Metric
+	Lo, Hi   int     // arms with the smallest and the largest mean
+	Size     float64 // how large the difference is, relative (see Findings)
+	Overlaps bool    // the intervals of the two arms overlap: it may be chance
+}
+
+// Findings returns the largest differences between arms, largest first: at
+// most MaxFindings metrics other than the peak share (which Paragraph always
+// names first) whose arm means differ by 10% or more. The size of a
+// difference is the gap between the smallest and the largest mean relative
+// to the larger in magnitude, at most 1 (a change of sign, or something
+// against nothing), with floors so that tiny quantities do not look large:
+// 5 points of share, 2 points of change, 0.1% of the households for counts.
+// Equal sizes keep the order of Metrics.
+func (c *Comparison) Findings() []Finding {
+	if len(c.Arms) < 2 {
+		return nil
+	}
+	households := float64(c.Arms[0].Runs[0].Summary.HouseholdsReal)
+	var fs []Finding
+	for _, row := range c.Table() {
+		m := row.Metric
+		if m.Kind == Day || m.Key == "peak_share" {
+			continue
+		}
+		lo, hi := -1, -1
+		for i, cell := range row.Cells {
+			if cell.N == 0 {
+				continue
+			}
+			if lo < 0 || cell.Mean < row.Cells[lo].Mean {
+				lo = i
+			}
+			if hi < 0 || cell.Mean > row.Cells[hi].Mean {
+				hi = i
+			}
+		}
+		if lo < 0 || lo == hi {
+			continue
+		}
+		a, b := row.Cells[lo], row.Cells[hi]
+		floor := map[Kind]float64{Share: 0.05, Change: 0.02, Count: 0.001 * households}[m.Kind]
+		size := math.Min(1, (b.Mean-a.Mean)/math.Max(floor, math.Max(math.Abs(a.Mean), math.Abs(b.Mean))))
+		if size < 0.1 {
+			continue
+		}
+		overlap := a.N > 1 && b.N > 1 && a.Hi >= b.Lo
+		fs = append(fs, Finding{Metric: m, Lo: lo, Hi: hi, Size: size, Overlaps: overlap})
+	}
+	slices.SortStableFunc(fs, func(x, y Finding) int {
+		switch {
+		case x.Size > y.Size:
+			return -1
+		case x.Size < y.Size:
+			return 1
+		}
+		return 0
+	})
+	return fs[:min(len(fs), MaxFindings)]
+}
+
+// Paragraph writes the peak share of each arm and the findings in plain
+// words, e.g. "Peak collectivization: 53% (historical) vs 16% (voluntary).
+// The largest other differences: households repressed (fined or worse)
+// 2,250,000 (historical) vs 0 (voluntary); ..."
+func (c *Comparison) Paragraph() string {
+	if len(c.Arms) < 2 {
+		return "Only one scenario: nothing to compare."
+	}
+	cells := map[string][]Cell{}
+	for _, r := range c.Table() {
+		cells[r.Metric.Key] = r.Cells
+	}
+	var b strings.Builder
+	if peak, ok := MetricByKey("peak_share"); ok {
+		var vs []string
+		for i, a := range c.Arms {
+			vs = append(vs, Round(peak, cells[peak.Key][i].Mean)+" ("+a.Name+")")
+		}
+		b.WriteString("Peak collectivization: " + strings.Join(vs, " vs ") + ". ")
+	}
+	fs := c.Findings()
+	if len(fs) == 0 {
+		b.WriteString("No other key outcome differs by 10% or more.")
+		return b.String()
+	}
+	var parts []string
+	for _, f := range fs {
+		row := cells[f.Metric.Key]
+		var s string
+		if len(c.Arms) == 2 {
+			// In the order of the arms: "A's value vs B's value".
+			s = f.Metric.Label + " " + Round(f.Metric, row[0].Mean) + " (" + c.Arms[0].Name + ") vs " +
+				Round(f.Metric, row[1].Mean) + " (" + c.Arms[1].Name + ")"
+		} else {
+			s = f.Metric.Label + " from " + Round(f.Metric, row[f.Lo].Mean) + " (" + c.Arms[f.Lo].Name + ") to " +
+				Round(f.Metric, row[f.Hi].Mean) + " (" + c.Arms[f.Hi].Name + ")"
+		}
+		if f.Overlaps {
+			s += " (the 95% intervals overlap: this may be chance)"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 1 {
+		b.WriteString("The largest other difference: ")
+	} else {
+		b.WriteString("The largest other differences: ")
+	}
+	b.WriteString(strings.Join(parts, "; ") + ".")
+	return b.String()
+}
+
+// Round writes a value for prose: shares and changes to whole percents,
+// counts to three significant digits.
+func Round(m Metric, v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	switch m.Kind {
+	case Share:
+		return strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
+	case Change:
+		s := strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
+		switch {
+		case s == "-0%" || s == "0%":
+			return "0%"
+		case strings.HasPrefix(s, "-"):
+			return "−" + s[1:]
+		}
+		return "+" + s
+	case Count:
+		n := math.Round(v)
+		if a := math.Abs(n); a >= 1000 {
+			p := math.Pow(10, math.Floor(math.Log10(a))-2)
+			n = math.Round(n/p) * p
+		}
+		return Thousands(int64(n))
+	}
+	return m.Format(v)
+}

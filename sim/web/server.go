@@ -1,0 +1,620 @@
+// Package web serves the classroom page of collsim ("sim serve"): pick a
+// scenario, change its main parameters with labelled sliders and switches,
+// run it, and see its charts and key outcomes beside the previous run or a
+// saved baseline; download the run's timeseries.csv and resolved
+// scenario.toml.
+//
+// The page is plain HTML, CSS and JavaScript embedded in the binary: it
+// works offline and loads nothing from elsewhere. Charts are SVG drawn by
+// the server. Runs share a fixed pool of goroutines with a bounded queue
+// (a full queue answers 503) and a cache of recent finished runs keyed by
+// the resolved scenario, seed included. Every bad input is answered with a
+// 4xx JSON error naming the field.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/collsim/collsim/sim/calendar"
+	"github.com/collsim/collsim/sim/compare"
+	"github.com/collsim/collsim/sim/output"
+	"github.com/collsim/collsim/sim/scenario"
+)
+
+//go:embed static
+var static embed.FS
+
+// Config configures a Server. Zero fields take the defaults in brackets.
+type Config struct {
+	Scenarios     string        // folder of scenarios (*.toml and whatif/*.toml) ["scenarios"]
+	Runners       int           // runs at once [GOMAXPROCS]
+	Workers       int           // goroutines stepping each run [1]
+	Queue         int           // runs that may wait for a runner [64]
+	Keep          int           // finished runs kept for charts and downloads [64]
+	Households    int           // households of a run unless the form says [20,000]
+	MinHouseholds int           // [1,000]
+	MaxHouseholds int           // [200,000]
+	Wait          time.Duration // how long a request for a run waits for it before answering 202 [2 s]
+	MaxRunTime    time.Duration // a run is stopped after this [5 min]
+	Version       string        // recorded in summaries and scenario.toml
+	Log           *log.Logger   // [none]
+}
+
+func (c *Config) defaults() {
+	def := func(p *int, v int) {
+		if *p <= 0 {
+			*p = v
+		}
+	}
+	if c.Scenarios == "" {
+		c.Scenarios = "scenarios"
+	}
+	def(&c.Runners, runtime.GOMAXPROCS(0))
+	def(&c.Workers, 1)
+	def(&c.Queue, 64)
+	def(&c.Keep, 64)
+	def(&c.Households, 20000)
+	def(&c.MinHouseholds, 1000)
+	def(&c.MaxHouseholds, 200000)
+	if c.Wait <= 0 {
+		c.Wait = 2 * time.Second
+	}
+	if c.MaxRunTime <= 0 {
+		c.MaxRunTime = 5 * time.Minute
+	}
+	if c.Log == nil {
+		c.Log = log.New(io.Discard, "", 0)
+	}
+}
+
+// Server is the classroom page and its API. Close it to stop its runs.
+type Server struct {
+	cfg       Config
+	limits    Limits
+	catalogue *Catalogue
+	pool      *pool
+	mux       *http.ServeMux
+}
+
+// New loads the scenarios and starts the pool of runners.
+func New(cfg Config) (*Server, error) {
+	cfg.defaults()
+	cat, err := LoadCatalogue(cfg.Scenarios)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range cat.Skipped {
+		cfg.Log.Printf("skipped %s", s)
+	}
+	srv := &Server{
+		cfg:       cfg,
+		limits:    Limits{MinHouseholds: cfg.MinHouseholds, MaxHouseholds: cfg.MaxHouseholds, Households: cfg.Households},
+		catalogue: cat,
+		pool:      newPool(cfg.Runners, cfg.Queue, cfg.Keep, cfg.Workers, cfg.MaxRunTime, cfg.Version),
+		mux:       http.NewServeMux(),
+	}
+	sub, _ := fs.Sub(static, "static")
+	srv.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(sub)))
+	srv.mux.HandleFunc("GET /{$}", srv.index)
+	srv.mux.HandleFunc("GET /api/scenarios", srv.scenarios)
+	srv.mux.HandleFunc("POST /api/runs", srv.start)
+	srv.mux.HandleFunc("GET /api/runs/{id}", srv.status)
+	srv.mux.HandleFunc("POST /api/runs/{id}/cancel", srv.cancel)
+	srv.mux.HandleFunc("GET /api/runs/{id}/timeseries.csv", srv.timeseries)
+	srv.mux.HandleFunc("GET /api/runs/{id}/scenario.toml", srv.scenarioFile)
+	srv.mux.HandleFunc("GET /api/runs/{id}/charts/{chart}", srv.chart)
+	srv.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		fail(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path, nil)
+	})
+	return srv, nil
+}
+
+// Catalogue returns the scenarios the server offers.
+func (s *Server) Catalogue() *Catalogue { return s.catalogue }
+
+// Close cancels the runs in progress and stops the runners.
+func (s *Server) Close() { s.pool.close() }
+
+// ServeHTTP serves the page and the API. A panic in a handler is logged and
+// answered with a JSON 500.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.cfg.Log.Printf("panic serving %s %s: %v", r.Method, r.URL, v)
+			fail(w, http.StatusInternalServerError, "internal error (a bug): please report it", nil)
+		}
+	}()
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.mux.ServeHTTP(w, r)
+}
+
+// apiError is the body of every error answer.
+type apiError struct {
+	Error  string            `json:"error"`
+	Fields map[string]string `json:"fields,omitempty"` // field or parameter → what is wrong with it
+}
+
+// fail answers with a JSON error.
+func fail(w http.ResponseWriter, code int, msg string, fields map[string]string) {
+	if len(fields) > 0 && msg == "" {
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, k+": "+fields[k])
+		}
+		msg = strings.Join(parts, "; ")
+	}
+	reply(w, code, apiError{Error: msg, Fields: fields})
+}
+
+func reply(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	enc.Encode(v)
+}
+
+// query checks that r's query has only the allowed parameters, each at
+// most once, and returns it; else it answers 400 and returns false.
+func query(w http.ResponseWriter, r *http.Request, allowed ...string) (url.Values, bool) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		fail(w, http.StatusBadRequest, "the query string is malformed: "+err.Error(), nil)
+		return nil, false
+	}
+	bad := map[string]string{}
+	for k, v := range q {
+		switch {
+		case !slices.Contains(allowed, k):
+			bad[k] = "unknown parameter"
+			if len(allowed) > 0 {
+				bad[k] += "; this endpoint takes " + strings.Join(allowed, ", ")
+			}
+		case len(v) > 1:
+			bad[k] = "given more than once"
+		}
+	}
+	if len(bad) > 0 {
+		fail(w, http.StatusBadRequest, "", bad)
+		return nil, false
+	}
+	return q, true
+}
+
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	if _, ok := query(w, r); !ok {
+		return
+	}
+	b, err := static.ReadFile("static/index.html")
+	if err != nil {
+		panic(err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b)
+}
+
+// scenarioView is a scenario as the page lists it.
+type scenarioView struct {
+	ID          string    `json:"id"`
+	Group       string    `json:"group"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Start       string    `json:"start"`
+	End         string    `json:"end"`
+	Controls    []Control `json:"controls"`
+}
+
+func (s *Server) scenarios(w http.ResponseWriter, r *http.Request) {
+	if _, ok := query(w, r); !ok {
+		return
+	}
+	out := struct {
+		Scenarios []scenarioView `json:"scenarios"`
+		Default   string         `json:"default"`
+		Charts    []chartView    `json:"charts"`
+		Metrics   []metricView   `json:"metrics"`
+		Version   string         `json:"version"`
+	}{Default: s.catalogue.Default().ID, Version: s.cfg.Version}
+	for _, e := range s.catalogue.Entries {
+		out.Scenarios = append(out.Scenarios, scenarioView{ID: e.ID, Group: e.Group, Name: e.Name, Description: e.Description,
+			Start: e.scenario.Start.String(), End: e.scenario.End.String(), Controls: Controls(e.scenario, s.limits)})
+	}
+	for _, f := range compare.FigureNames {
+		out.Charts = append(out.Charts, chartView{Name: f})
+	}
+	for _, m := range compare.Metrics {
+		out.Metrics = append(out.Metrics, metricView{Key: m.Key, Label: m.Label, Kind: kindName(m.Kind)})
+	}
+	reply(w, http.StatusOK, out)
+}
+
+type chartView struct {
+	Name string `json:"name"`
+}
+
+type metricView struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Kind  string `json:"kind"` // share, count, change or date
+}
+
+func kindName(k compare.Kind) string {
+	return [...]string{compare.Share: "share", compare.Count: "count", compare.Change: "change", compare.Day: "date"}[k]
+}
+
+// maxForm is the largest request body the form may send.
+const maxForm = 16 << 10
+
+// start reads the form, resolves the scenario with its overrides and
+// starts the run (or finds it), waiting up to Config.Wait for it to finish.
+func (s *Server) start(w http.ResponseWriter, r *http.Request) {
+	if _, ok := query(w, r); !ok {
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		fail(w, http.StatusUnsupportedMediaType, "send the form as application/x-www-form-urlencoded", nil)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxForm))
+	if err != nil {
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the form is larger than %d bytes", maxForm), nil)
+		return
+	}
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		fail(w, http.StatusBadRequest, "the form is malformed: "+err.Error(), nil)
+		return
+	}
+	form := map[string]string{}
+	bad := map[string]string{}
+	for k, v := range values {
+		switch {
+		case k != "scenario" && !slices.ContainsFunc(fields, func(f field) bool { return f.name == k }):
+			bad[k] = "unknown field"
+		case len(v) > 1:
+			bad[k] = "given more than once"
+		default:
+			form[k] = v[0]
+		}
+	}
+	if len(bad) > 0 {
+		fail(w, http.StatusBadRequest, "", bad)
+		return
+	}
+	id, ok := form["scenario"]
+	if !ok || id == "" {
+		fail(w, http.StatusBadRequest, "", map[string]string{"scenario": "missing: choose a scenario"})
+		return
+	}
+	e, ok := s.catalogue.Entry(id)
+	if !ok {
+		fail(w, http.StatusBadRequest, "", map[string]string{"scenario": fmt.Sprintf("no scenario %q on this server", id)})
+		return
+	}
+	delete(form, "scenario")
+	sets, from, bad := overrides(e.scenario, s.limits, form)
+	if len(bad) > 0 {
+		fail(w, http.StatusBadRequest, "", bad)
+		return
+	}
+	sc, err := e.parse(sets)
+	if err != nil {
+		fail(w, http.StatusBadRequest, "", loaderFields(err, from))
+		return
+	}
+	var toml bytes.Buffer
+	if err := sc.EncodeTOML(&toml); err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(toml.Bytes())
+	rid := hex.EncodeToString(sum[:16])
+	steps := len(calendar.Steps(sc.Start, sc.End)) - 1
+	run, err := s.pool.submit(rid, e, sc, describeChanges(e.scenario, s.limits, form), sets, steps)
+	if errors.Is(err, errBusy) {
+		w.Header().Set("Retry-After", "2")
+		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("the server is busy: %d runs are waiting for the %d runners; try again in a few seconds", s.pool.waiting(), s.cfg.Runners), nil)
+		return
+	}
+	select {
+	case <-run.done:
+	case <-time.After(s.cfg.Wait):
+	case <-r.Context().Done():
+	}
+	s.reply(w, run)
+}
+
+// loaderFields turns the scenario loader's errors into messages by form
+// field: an error in an override belongs to the field that made it.
+func loaderFields(err error, from []string) map[string]string {
+	out := map[string]string{}
+	var list scenario.ErrorList
+	if !errors.As(err, &list) {
+		out["scenario"] = err.Error()
+		return out
+	}
+	for _, e := range list {
+		f := "scenario"
+		switch {
+		case e.File == "--set" && e.Line >= 1 && e.Line <= len(from):
+			f = from[e.Line-1]
+		case strings.HasPrefix(e.Key, "phases[") && slices.Contains(from, "halt_date"):
+			f = "halt_date"
+		}
+		msg := e.Msg
+		if e.Key != "" {
+			msg = e.Key + ": " + msg
+		}
+		if e.Hint != "" {
+			msg += " (" + e.Hint + ")"
+		}
+		if out[f] != "" {
+			msg = out[f] + "; " + msg
+		}
+		out[f] = msg
+	}
+	return out
+}
+
+// describeChanges says in words what the form changed from the scenario
+// (and from the form's households), e.g. "halt date 1930-01-15".
+func describeChanges(s *scenario.Scenario, lim Limits, form map[string]string) string {
+	var parts []string
+	cs := Controls(s, lim)
+	for i, f := range fields {
+		raw, ok := form[f.name]
+		if !ok || same(strings.TrimSpace(raw), cs[i].Value) {
+			continue
+		}
+		parts = append(parts, f.label+" "+strings.TrimSpace(raw))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// runView is the state of a run as the API tells it.
+type runView struct {
+	ID         string            `json:"id"`
+	State      string            `json:"state"`
+	Step       int               `json:"step"`
+	Steps      int               `json:"steps"`
+	Scenario   string            `json:"scenario"`
+	Name       string            `json:"name"`
+	Changes    string            `json:"changes"`
+	Seed       int64             `json:"seed"`
+	Households int               `json:"households"`
+	ElapsedMS  int64             `json:"elapsed_ms"`
+	Error      string            `json:"error,omitempty"`
+	Summary    *output.Summary   `json:"summary,omitempty"`
+	Outcomes   []outcomeView     `json:"outcomes,omitempty"`
+	Links      map[string]string `json:"links"`
+}
+
+type outcomeView struct {
+	Key   string   `json:"key"`
+	Label string   `json:"label"`
+	Kind  string   `json:"kind"`
+	Value *float64 `json:"value"` // null where the run has none
+	Text  string   `json:"text"`
+}
+
+func (s *Server) view(r *run) (runView, int) {
+	state, err, elapsed := s.pool.snapshot(r)
+	v := runView{ID: r.id, State: state, Step: int(r.step.Load()), Steps: r.steps,
+		Scenario: r.entry.ID, Name: r.s.Name, Changes: r.label, Seed: r.s.Seed, Households: r.s.Population.Households,
+		ElapsedMS: elapsed.Milliseconds(),
+		Links: map[string]string{
+			"self":   "/api/runs/" + r.id,
+			"cancel": "/api/runs/" + r.id + "/cancel",
+		}}
+	code := http.StatusAccepted
+	switch state {
+	case Done:
+		code = http.StatusOK
+		v.Step = v.Steps
+		v.Summary = r.result.Summary
+		for _, m := range compare.Metrics {
+			x := m.Value(r.result)
+			o := outcomeView{Key: m.Key, Label: m.Label, Kind: kindName(m.Kind), Text: m.Format(x)}
+			if !math.IsNaN(x) && !math.IsInf(x, 0) {
+				o.Value = &x
+			}
+			v.Outcomes = append(v.Outcomes, o)
+		}
+		v.Links["timeseries"] = "/api/runs/" + r.id + "/timeseries.csv"
+		v.Links["scenario"] = "/api/runs/" + r.id + "/scenario.toml"
+		for _, f := range compare.FigureNames {
+			v.Links["chart_"+f] = "/api/runs/" + r.id + "/charts/" + f + ".svg"
+		}
+	case Failed, Cancelled:
+		code = http.StatusOK
+		v.Error = err.Error()
+	}
+	return v, code
+}
+
+func (s *Server) reply(w http.ResponseWriter, r *run) {
+	v, code := s.view(r)
+	reply(w, code, v)
+}
+
+// runID matches the IDs of runs.
+var runID = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// lookup finds the run named by the path's {id} (or, with param "vs", the
+// query's), answering 400 or 404 when it cannot.
+func (s *Server) lookup(w http.ResponseWriter, id, param string) (*run, bool) {
+	if !runID.MatchString(id) {
+		fail(w, http.StatusBadRequest, "", map[string]string{param: "not a run ID (32 hexadecimal digits)"})
+		return nil, false
+	}
+	r, ok := s.pool.get(id)
+	if !ok {
+		fail(w, http.StatusNotFound, "", map[string]string{param: "no such run on this server (finished runs are kept for a while only): run it again"})
+		return nil, false
+	}
+	return r, true
+}
+
+// finished finds a run that is done, answering 409 if it is not.
+func (s *Server) finished(w http.ResponseWriter, id, param string) (*run, bool) {
+	r, ok := s.lookup(w, id, param)
+	if !ok {
+		return nil, false
+	}
+	if state, _, _ := s.pool.snapshot(r); state != Done {
+		fail(w, http.StatusConflict, "", map[string]string{param: "the run is " + state + ", not done"})
+		return nil, false
+	}
+	return r, true
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	if _, ok := query(w, r); !ok {
+		return
+	}
+	if run, ok := s.lookup(w, r.PathValue("id"), "id"); ok {
+		s.reply(w, run)
+	}
+}
+
+func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
+	if _, ok := query(w, r); !ok {
+		return
+	}
+	run, ok := s.lookup(w, r.PathValue("id"), "id")
+	if !ok {
+		return
+	}
+	run.cancel()
+	select {
+	case <-run.done:
+	case <-time.After(s.cfg.Wait):
+	}
+	s.reply(w, run)
+}
+
+func (s *Server) timeseries(w http.ResponseWriter, r *http.Request) {
+	if _, ok := query(w, r); !ok {
+		return
+	}
+	run, ok := s.finished(w, r.PathValue("id"), "id")
+	if !ok {
+		return
+	}
+	var b bytes.Buffer
+	if err := output.WriteTimeseries(&b, run.res, run.s.Scale()); err != nil {
+		panic(err)
+	}
+	download(w, "text/csv; charset=utf-8", run.s.Name+"-"+output.TimeseriesFile, b.Bytes())
+}
+
+func (s *Server) scenarioFile(w http.ResponseWriter, r *http.Request) {
+	if _, ok := query(w, r); !ok {
+		return
+	}
+	run, ok := s.finished(w, r.PathValue("id"), "id")
+	if !ok {
+		return
+	}
+	cmd := "sim run " + run.entry.path
+	for _, o := range run.sets {
+		cmd += " --set '" + o + "'"
+	}
+	var b bytes.Buffer
+	if err := output.WriteScenario(&b, run.s, s.cfg.Version, cmd); err != nil {
+		panic(err)
+	}
+	download(w, "application/toml; charset=utf-8", run.s.Name+"-"+output.ScenarioFile, b.Bytes())
+}
+
+func download(w http.ResponseWriter, ctype, name string, b []byte) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+}
+
+// chart draws one chart of a run, with the run named by the query's "vs"
+// beside it (named by "label": previous or baseline).
+func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
+	q, ok := query(w, r, "vs", "label")
+	if !ok {
+		return
+	}
+	name, ok := strings.CutSuffix(r.PathValue("chart"), ".svg")
+	if !ok || !slices.Contains(compare.FigureNames, name) {
+		fail(w, http.StatusNotFound, "", map[string]string{"chart": fmt.Sprintf("no chart %q; charts are %s (each .svg)", r.PathValue("chart"), strings.Join(compare.FigureNames, ", "))})
+		return
+	}
+	label := "compared run"
+	if l, ok := q["label"]; ok {
+		switch l[0] {
+		case "previous", "baseline":
+			label = l[0] + " run"
+			if l[0] == "baseline" {
+				label = "baseline"
+			}
+		default:
+			fail(w, http.StatusBadRequest, "", map[string]string{"label": "want previous or baseline"})
+			return
+		}
+	}
+	run, ok := s.finished(w, r.PathValue("id"), "id")
+	if !ok {
+		return
+	}
+	arms := []compare.Arm{{Name: "this run", Runs: []*compare.Run{run.result}}}
+	if vs, ok := q["vs"]; ok {
+		other, ok := s.finished(w, vs[0], "vs")
+		if !ok {
+			return
+		}
+		if other != run {
+			arms = append(arms, compare.Arm{Name: label, Runs: []*compare.Run{other.result}})
+		}
+	}
+	c, err := compare.New(arms)
+	if err != nil {
+		// Runs over different dates cannot share an axis: draw this one alone.
+		c, _ = compare.New(arms[:1])
+	}
+	for _, f := range c.Figures() {
+		if f.Name != name {
+			continue
+		}
+		svg, err := compare.InlineSVG(f.Figure)
+		if err != nil {
+			panic(err)
+		}
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "private, max-age=3600") // a run's ID fixes its chart
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+svg)
+		return
+	}
+}

@@ -1,0 +1,321 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/collsim/collsim/internal/htmlcheck"
+	"github.com/collsim/collsim/sim/engine"
+	"github.com/collsim/collsim/sim/output"
+	"github.com/collsim/collsim/sim/scenario"
+)
+
+// newServer starts a server on the repository's scenarios with small runs.
+func newServer(t testing.TB, cfg Config) *httptest.Server {
+	t.Helper()
+	if cfg.Scenarios == "" {
+		cfg.Scenarios = "../../scenarios"
+	}
+	if cfg.Households == 0 {
+		cfg.Households = 5000
+	}
+	cfg.Version = "test"
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		hs.Close()
+		srv.Close()
+	})
+	return hs
+}
+
+// post sends a form to start a run and decodes the answer.
+func post(t testing.TB, base string, form url.Values) (int, runView, apiError) {
+	t.Helper()
+	resp, err := http.Post(base+"/api/runs", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, resp)
+}
+
+func get(t testing.TB, u string) (int, runView, apiError) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, resp)
+}
+
+func decode(t testing.TB, resp *http.Response) (int, runView, apiError) {
+	t.Helper()
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("%s: Content-Type %q, want JSON: %s", resp.Request.URL, ct, b)
+	}
+	var v runView
+	var e apiError
+	if resp.StatusCode < 300 {
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s: %v: %s", resp.Request.URL, err, b)
+		}
+	} else if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatalf("%s: %v: %s", resp.Request.URL, err, b)
+	}
+	return resp.StatusCode, v, e
+}
+
+// runDone starts a run and follows it until it is done, retrying while the
+// server is busy.
+func runDone(t testing.TB, base string, form url.Values) runView {
+	t.Helper()
+	for try := 0; ; try++ {
+		code, v, e := post(t, base, form)
+		if code == http.StatusServiceUnavailable && try < 600 {
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		if code >= 300 {
+			t.Fatalf("POST %v: %d %+v", form, code, e)
+		}
+		for v.State == Queued || v.State == Running {
+			time.Sleep(20 * time.Millisecond)
+			if code, v, e = get(t, base+v.Links["self"]); code >= 300 {
+				t.Fatalf("GET %s: %d %+v", v.Links["self"], code, e)
+			}
+		}
+		if v.State != Done {
+			t.Fatalf("run %v: %s (%s)", form, v.State, v.Error)
+		}
+		return v
+	}
+}
+
+// direct runs a scenario file with overrides in-process, as sim run does.
+func direct(t testing.TB, file string, overrides ...string) *output.Summary {
+	t.Helper()
+	s, err := scenario.Load(file, overrides...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := engine.New(s, engine.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return output.Summarize(s, res, "test")
+}
+
+func sameSummary(t testing.TB, what string, got, want *output.Summary) {
+	t.Helper()
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if !bytes.Equal(g, w) {
+		t.Errorf("%s: the server's summary differs from a direct run:\n got %s\nwant %s", what, g, w)
+	}
+}
+
+func TestPageIsOfflineAndWellFormed(t *testing.T) {
+	hs := newServer(t, Config{})
+	for _, p := range []string{"/", "/static/app.js", "/static/style.css"} {
+		resp, err := http.Get(hs.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", p, resp.StatusCode)
+		}
+		if bytes.Contains(b, []byte("http://")) || bytes.Contains(b, []byte("https://")) {
+			t.Errorf("%s refers to another host", p)
+		}
+		if p == "/" {
+			if err := htmlcheck.Check(bytes.NewReader(b)); err != nil {
+				t.Errorf("the page is not well formed: %v", err)
+			}
+		}
+	}
+}
+
+func TestScenarioList(t *testing.T) {
+	hs := newServer(t, Config{})
+	resp, err := http.Get(hs.URL + "/api/scenarios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Scenarios []scenarioView
+		Default   string
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]scenarioView{}
+	for _, s := range list.Scenarios {
+		ids[s.ID] = s
+	}
+	for _, id := range []string{"historical-1929.toml", "whatif/early-halt.toml", "whatif/voluntary.toml", list.Default} {
+		if _, ok := ids[id]; !ok {
+			t.Errorf("%s is not offered", id)
+		}
+	}
+	if _, ok := ids["base/ussr-1929.toml"]; ok {
+		t.Error("a base without phases is offered")
+	}
+	for _, c := range ids["historical-1929.toml"].Controls {
+		if c.Disabled != "" || c.Label == "" || c.Doc == "" || c.Value == "" {
+			t.Errorf("historical-1929 control %+v is disabled or undocumented", c)
+		}
+		if c.Kind != "checkbox" && c.Unit == "" {
+			t.Errorf("control %s has no unit", c.Field)
+		}
+	}
+}
+
+// TestRun: a run through HTTP gives the numbers of the same run made
+// directly, its downloads reproduce it, and asking again hits the cache.
+func TestRun(t *testing.T) {
+	hs := newServer(t, Config{})
+	began := time.Now()
+	v := runDone(t, hs.URL, url.Values{"scenario": {"historical-1929.toml"}, "seed": {"11"}})
+	t.Logf("a run of %d households through HTTP: %s (the run itself %d ms)", v.Households, time.Since(began), v.ElapsedMS)
+	if v.Seed != 11 || v.Households != 5000 || v.Name != "historical-1929" || len(v.Outcomes) == 0 {
+		t.Fatalf("run: %+v", v)
+	}
+	sameSummary(t, "historical", v.Summary, direct(t, "../../scenarios/historical-1929.toml", "population.households=5000", "seed=11"))
+
+	again := runDone(t, hs.URL, url.Values{"scenario": {"historical-1929.toml"}, "seed": {"11"}})
+	if again.ID != v.ID || again.ElapsedMS != v.ElapsedMS {
+		t.Errorf("the same request ran again: %s %s", again.ID, v.ID)
+	}
+
+	// An untouched control changes nothing; a moved one changes the run,
+	// and the resolved scenario.toml reproduces it.
+	form := url.Values{"scenario": {"historical-1929.toml"}, "seed": {"11"}, "punishment": {"0.8"}, "escalation": {"true"}}
+	if w := runDone(t, hs.URL, form); w.ID != v.ID {
+		t.Error("sending the scenario's own values made another run")
+	}
+	form.Set("halt_date", "1930-01-20")
+	form.Set("cadre_zeal", "0.5")
+	moved := runDone(t, hs.URL, form)
+	if moved.ID == v.ID || !strings.Contains(moved.Changes, "halt date 1930-01-20") {
+		t.Errorf("moving the halt: %s %q", moved.ID, moved.Changes)
+	}
+	resp, err := http.Get(hs.URL + moved.Links["scenario"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	toml, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") || !bytes.Contains(toml, []byte("# command: sim run ../../scenarios/historical-1929.toml --set")) {
+		t.Errorf("scenario.toml download: %q\n%s", resp.Header, toml[:300])
+	}
+	s, err := scenario.Parse("scenario.toml", toml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Phases[s.Phases.HaltIndex()].Start.String(); got != "1930-01-20" {
+		t.Errorf("the resolved scenario halts on %s", got)
+	}
+	w, _ := engine.New(s, engine.Options{Workers: 2})
+	res, err := w.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSummary(t, "the downloaded scenario", moved.Summary, output.Summarize(s, res, "test"))
+
+	resp, err = http.Get(hs.URL + moved.Links["timeseries"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var want bytes.Buffer
+	output.WriteTimeseries(&want, res, s.Scale())
+	if !bytes.Equal(csv, want.Bytes()) {
+		t.Error("timeseries.csv differs from the run of the downloaded scenario")
+	}
+
+	// Charts: this run beside another, as SVG.
+	resp, err = http.Get(hs.URL + moved.Links["chart_shares"] + "?vs=" + v.ID + "&label=baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !bytes.Contains(svg, []byte("<svg")) ||
+		!bytes.Contains(svg, []byte("this run")) || !bytes.Contains(svg, []byte("baseline")) {
+		t.Errorf("chart: %d %s", resp.StatusCode, svg[:min(len(svg), 200)])
+	}
+}
+
+// TestCancel: a long run shows its progress and stops when cancelled.
+func TestCancel(t *testing.T) {
+	hs := newServer(t, Config{Wait: time.Millisecond, MaxHouseholds: 300_000})
+	code, v, e := post(t, hs.URL, url.Values{"scenario": {"historical-1929.toml"}, "households": {"300000"}})
+	if code != http.StatusAccepted {
+		t.Fatalf("a long run answered %d %+v %+v", code, v, e)
+	}
+	if v.Steps == 0 || v.Links["cancel"] == "" {
+		t.Errorf("a run in progress: %+v", v)
+	}
+	resp, err := http.Post(hs.URL+v.Links["cancel"], "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, c, _ := decode(t, resp)
+	for deadline := time.Now().Add(20 * time.Second); c.State != Cancelled && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		code, c, _ = get(t, hs.URL+v.Links["self"])
+	}
+	if code != 200 || c.State != Cancelled || c.Error == "" {
+		t.Errorf("after cancel: %d %+v", code, c)
+	}
+	if code, _, e := get(t, hs.URL+v.Links["self"]+"/timeseries.csv"); code != http.StatusConflict || e.Fields["id"] == "" {
+		t.Errorf("downloading a cancelled run: %d %+v", code, e)
+	}
+}
+
+// TestBusy: when every runner is busy and the queue is full, a new run is
+// refused with 503 and a message, not queued without end.
+func TestBusy(t *testing.T) {
+	hs := newServer(t, Config{Runners: 1, Queue: 1, Wait: time.Millisecond, MaxHouseholds: 300_000})
+	var started []runView
+	var refused apiError
+	for i := range 4 {
+		code, v, e := post(t, hs.URL, url.Values{"scenario": {"historical-1929.toml"}, "households": {"300000"}, "seed": {fmt.Sprint(i)}})
+		switch code {
+		case http.StatusAccepted:
+			started = append(started, v)
+		case http.StatusServiceUnavailable:
+			refused = e
+		default:
+			t.Fatalf("run %d: %d %+v", i, code, e)
+		}
+	}
+	if len(started) > 2 || !strings.Contains(refused.Error, "busy") {
+		t.Errorf("%d runs started, refusal %q", len(started), refused.Error)
+	}
+	for _, v := range started {
+		http.Post(hs.URL+v.Links["cancel"], "", nil)
+	}
+}
