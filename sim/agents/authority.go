@@ -74,7 +74,8 @@ func (a *Authority) HaltedByRule() bool { return a.ruleHalt }
 func (a *Authority) Pace() float64 { return a.pace }
 
 // Directives writes into out, one per region, what cadres are told for the
-// week that starts on d, given the reports of the week before.
+// week that ends on d (the phase in force on d governs the week), given the
+// reports of the week before.
 func (a *Authority) Directives(d calendar.Date, reports []RegionReport, out []policy.Directive) {
 	var hh, lv, un float64
 	for _, r := range reports {
@@ -120,7 +121,7 @@ func (a *Authority) Directives(d calendar.Date, reports []RegionReport, out []po
 	}
 	ph := &a.timeline[i]
 	if ph.Halt && a.haltedOn.IsZero() {
-		a.haltedOn = d
+		a.haltedOn = ph.Start.AddDays(a.shift)
 	}
 	if ph.Escalation && a.m.Escalation && hh > 0 {
 		var plan, rep float64

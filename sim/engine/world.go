@@ -171,6 +171,9 @@ func apportion(n int, regions []scenario.Region) []int {
 // Dates returns the date of every step, step 0 first.
 func (w *World) Dates() []calendar.Date { return w.dates }
 
+// StepsDone returns the number of weekly steps taken so far.
+func (w *World) StepsDone() int { return w.step }
+
 // Steps returns the number of weekly steps after the initial state.
 func (w *World) Steps() int { return len(w.dates) - 1 }
 
@@ -226,7 +229,9 @@ func (w *World) census() []WeekTally {
 func (w *World) Step() []WeekTally {
 	k := w.step + 1
 	start := w.dates[k-1]
-	w.authority.Directives(start, w.reports, w.dirs)
+	// A phase that begins during the week governs it: directives are for the
+	// week ending on its last day.
+	w.authority.Directives(w.dates[k].AddDays(-1), w.reports, w.dirs)
 	w.week = weekInput{step: int16(k), weekStart: start, season: w.year.SeasonOf(start)}
 	if !w.urbanDone && !w.s.UrbanArrival.IsZero() && !start.Before(w.s.UrbanArrival) {
 		w.urbanDone = true

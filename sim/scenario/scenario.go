@@ -121,7 +121,7 @@ func DefaultHousehold() agents.HouseholdParams {
 		PlotBonus:        0.1,
 		ExperienceWeight: 0.5,
 		FearWeight:       1.0,
-		ExitCost:         0.16,
+		ExitCost:         0.18,
 		DecisionScale:    0.1,
 
 		JoinRate:        0.1,
@@ -170,7 +170,7 @@ func DefaultHousehold() agents.HouseholdParams {
 // DefaultCadre returns the default cadre parameters.
 func DefaultCadre() agents.CadreParams {
 	return agents.CadreParams{
-		CoercionGain:       6.25,
+		CoercionGain:       3.25,
 		ZealSD:             0.3,
 		UrbanZeal:          1.5,
 		FearGain:           0.2,
