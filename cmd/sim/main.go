@@ -5,6 +5,8 @@
 //
 //	sim run FILE.toml [--out DIR] [--seed N] [--workers N] [--households N] [--set key=value ...]
 //	sim validate FILE.toml [--set key=value ...]
+//	sim sweep SWEEP.toml [--workers N] [--out DIR] [--resume] [--shard I/N] [--dry-run]
+//	sim merge DIR... --out DIR
 //	sim params [--markdown]
 //	sim version
 //

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/collsim/collsim/internal/strict"
 	"github.com/collsim/collsim/sim/calendar"
 )
 
@@ -27,14 +28,14 @@ func encodeTable(b *bytes.Buffer, path string, v reflect.Value) {
 	t := v.Type()
 	for i := range t.NumField() {
 		if f := t.Field(i); !isSection(f.Type) {
-			b.WriteString(joinKey("", f.Tag.Get("toml")) + " = " + encodeValue(v.Field(i)) + "\n")
+			b.WriteString(strict.JoinKey("", f.Tag.Get("toml")) + " = " + encodeValue(v.Field(i)) + "\n")
 		}
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		key := joinKey(path, f.Tag.Get("toml"))
+		key := strict.JoinKey(path, f.Tag.Get("toml"))
 		switch {
-		case isTableArray(f.Type):
+		case schema.IsTableArray(f.Type):
 			for j := range v.Field(i).Len() {
 				b.WriteString("\n[[" + key + "]]\n")
 				encodeTable(b, key, v.Field(i).Index(j))
@@ -50,7 +51,7 @@ func encodeTable(b *bytes.Buffer, path string, v reflect.Value) {
 // [table] or [[array]] header rather than as key = value; agents.ClassValues
 // is written inline.
 func isSection(t reflect.Type) bool {
-	return isTable(t) && t != classType || isTableArray(t)
+	return schema.IsTable(t) && t != classType || schema.IsTableArray(t)
 }
 
 // encodeValue writes v as a TOML value.
@@ -60,23 +61,23 @@ func encodeValue(v reflect.Value) string {
 		if x.IsZero() {
 			return `""`
 		}
-		return quoteString(x.String())
+		return strict.QuoteString(x.String())
 	case calendar.DayOfYear:
-		return quoteString(x.String())
+		return strict.QuoteString(x.String())
 	}
 	switch v.Kind() {
 	case reflect.String:
-		return quoteString(v.String())
+		return strict.QuoteString(v.String())
 	case reflect.Bool:
 		return strconv.FormatBool(v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return strconv.FormatInt(v.Int(), 10)
 	case reflect.Float32, reflect.Float64:
-		return formatFloat(v.Float())
+		return strict.FormatFloat(v.Float())
 	case reflect.Struct:
 		var kv []string
 		for i := range v.NumField() {
-			kv = append(kv, joinKey("", v.Type().Field(i).Tag.Get("toml"))+" = "+encodeValue(v.Field(i)))
+			kv = append(kv, strict.JoinKey("", v.Type().Field(i).Tag.Get("toml"))+" = "+encodeValue(v.Field(i)))
 		}
 		return "{ " + strings.Join(kv, ", ") + " }"
 	case reflect.Map:
@@ -90,7 +91,7 @@ func encodeValue(v reflect.Value) string {
 		slices.Sort(keys)
 		var kv []string
 		for _, k := range keys {
-			kv = append(kv, joinKey("", k)+" = "+encodeValue(v.MapIndex(reflect.ValueOf(k))))
+			kv = append(kv, strict.JoinKey("", k)+" = "+encodeValue(v.MapIndex(reflect.ValueOf(k))))
 		}
 		return "{ " + strings.Join(kv, ", ") + " }"
 	}

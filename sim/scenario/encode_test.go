@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+
+	"github.com/collsim/collsim/internal/strict"
 )
 
 func TestEncodeRoundTrip(t *testing.T) {
@@ -45,7 +47,7 @@ func TestEncodeHasEveryParameter(t *testing.T) {
 	if err := s.EncodeTOML(&buf); err != nil {
 		t.Fatal(err)
 	}
-	lines := scanLines(buf.Bytes())
+	lines := strict.Lines(buf.Bytes())
 	for _, p := range Parameters() {
 		key := p.Key
 		switch key[:min(len(key), 7)] {

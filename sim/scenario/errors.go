@@ -1,90 +1,11 @@
 package scenario
 
-import (
-	"cmp"
-	"slices"
-	"strconv"
-	"strings"
-)
+import "github.com/collsim/collsim/internal/strict"
 
-// setFile is the File of an Error in an override.
-const setFile = "--set"
+// Error is one problem in a scenario: its file, line and dotted key, what is
+// wrong and a hint. Error formats it as "FILE:LINE: KEY: MSG (hint: HINT)",
+// or for an override as "--set KEY=VALUE: KEY: MSG (hint: HINT)".
+type Error = strict.Error
 
-// Error is one problem in a scenario.
-type Error struct {
-	File string // "" if unknown; "--set" for an override
-	Line int    // 0 if unknown; for an override, its number among the overrides (1-based)
-	Key  string // dotted path, e.g. "household.fear_gain" or "regions[2].zeal" (0-based index)
-	Msg  string
-	Hint string // what to do, e.g. `did you mean "fear_gain"?`
-
-	set string // the override as given, for File "--set"
-}
-
-// Error formats the problem as "FILE:LINE: KEY: MSG (hint: HINT)", or for
-// an override as "--set KEY=VALUE: KEY: MSG (hint: HINT)".
-func (e *Error) Error() string {
-	var b strings.Builder
-	switch {
-	case e.File == setFile && e.set != "":
-		b.WriteString(setFile + " " + e.set + ": ")
-	case e.File != "" && e.File != setFile && e.Line > 0:
-		b.WriteString(e.File + ":" + strconv.Itoa(e.Line) + ": ")
-	case e.File != "":
-		b.WriteString(e.File + ": ")
-	case e.Line > 0:
-		b.WriteString("line " + strconv.Itoa(e.Line) + ": ")
-	}
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	if e.Hint != "" {
-		b.WriteString(" (hint: " + e.Hint + ")")
-	}
-	return b.String()
-}
-
-// ErrorList is every problem found in a scenario, in file order.
-type ErrorList []*Error
-
-// Error returns the problems one per line.
-func (l ErrorList) Error() string {
-	s := make([]string, len(l))
-	for i, e := range l {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
-
-// sort orders the problems by file (main first, then other files by name,
-// then overrides, then those without a file) and line; it keeps the order
-// in which they were found otherwise.
-func (l ErrorList) sort(main string) {
-	rank := func(e *Error) int {
-		switch e.File {
-		case main:
-			return 0
-		case setFile:
-			return 2
-		case "":
-			return 3
-		}
-		return 1
-	}
-	slices.SortStableFunc(l, func(a, b *Error) int {
-		return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-	})
-}
-
-// pos is where a value was set: a line of a file, or an override.
-type pos struct {
-	file string
-	line int
-	set  string // the override, for file "--set"
-}
-
-// error returns an Error at p.
-func (p pos) error(key, msg, hint string) *Error {
-	return &Error{File: p.file, Line: p.line, Key: key, Msg: msg, Hint: hint, set: p.set}
-}
+// ErrorList is every problem found in a scenario, in file order, one per line.
+type ErrorList = strict.ErrorList

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/BurntSushi/toml"
+	"github.com/collsim/collsim/internal/strict"
 )
 
 // Load reads the scenario file at path (resolving extends), lays it over
@@ -31,19 +31,18 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	errs = applyOverrides(root, overrides)
+	errs = schema.Override(root, reflect.TypeFor[Scenario](), overrides)
 	s := Default()
-	b := &binder{pos: map[string]pos{}}
-	b.bind(reflect.ValueOf(&s).Elem(), root, "")
-	errs = append(errs, b.errs...)
-	for _, e := range validate(&s, b.pos) {
+	pos, berrs := schema.Bind(reflect.ValueOf(&s).Elem(), root)
+	errs = append(errs, berrs...)
+	for _, e := range validate(&s, pos) {
 		// What the binder could not set keeps its default: say no more of it.
-		if !slices.ContainsFunc(b.errs, func(b *Error) bool { return within(e.Key, b.Key) }) {
+		if !slices.ContainsFunc(berrs, func(b *Error) bool { return within(e.Key, b.Key) }) {
 			errs = append(errs, e)
 		}
 	}
 	if len(errs) > 0 {
-		errs.sort(name)
+		errs.Sort(name)
 		return nil, errs
 	}
 	return &s, nil
@@ -57,24 +56,18 @@ func within(key, p string) bool {
 
 // parseTree reads a file into a tree of nodes and lays it over the file it
 // extends. names and abs are the chain of files that led to it.
-func parseTree(name string, data []byte, names, abs []string) (*node, ErrorList) {
-	var m map[string]any
-	if _, err := toml.Decode(string(data), &m); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, ErrorList{{File: name, Line: pe.Position.Line, Msg: pe.Message}}
-		}
-		return nil, ErrorList{{File: name, Msg: err.Error()}}
+func parseTree(name string, data []byte, names, abs []string) (*strict.Node, ErrorList) {
+	root, errs := strict.Decode(name, data)
+	if len(errs) > 0 {
+		return nil, errs
 	}
-	root := build(m, "", pos{file: name}, scanLines(data))
-	ext, ok := root.kids["extends"]
+	ext, ok := root.Take("extends")
 	if !ok {
 		return root, nil
 	}
-	delete(root.kids, "extends")
-	base, ok := ext.val.(string)
+	base, ok := ext.StringValue()
 	if !ok || base == "" {
-		return nil, ErrorList{ext.pos.error("extends", "want the name of a scenario file, got "+describe(ext), "")}
+		return nil, ErrorList{ext.Pos().Error("extends", "want the name of a scenario file, got "+strict.Describe(ext), "")}
 	}
 	if !filepath.IsAbs(base) {
 		base = filepath.Join(filepath.Dir(name), base)
@@ -83,18 +76,18 @@ func parseTree(name string, data []byte, names, abs []string) (*node, ErrorList)
 	for i := range abs {
 		if abs[i] == a {
 			chain := strings.Join(slices.Concat(names[i:], []string{base}), " → ")
-			return nil, ErrorList{ext.pos.error("extends", "files extend each other in a cycle: "+chain, "")}
+			return nil, ErrorList{ext.Pos().Error("extends", "files extend each other in a cycle: "+chain, "")}
 		}
 	}
 	bdata, err := readFile(base)
 	if err != nil {
-		return nil, ErrorList{ext.pos.error("extends", fmt.Sprintf("cannot read %s: %v", base, err), "")}
+		return nil, ErrorList{ext.Pos().Error("extends", fmt.Sprintf("cannot read %s: %v", base, err), "")}
 	}
 	broot, errs := parseTree(base, bdata, append(names, base), append(abs, a))
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return merge(broot, root), nil
+	return strict.Merge(broot, root), nil
 }
 
 // readFile reads a regular file; its error is short ("no such file or directory").

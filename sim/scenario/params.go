@@ -3,6 +3,7 @@ package scenario
 import (
 	"reflect"
 
+	"github.com/collsim/collsim/internal/strict"
 	"github.com/collsim/collsim/sim/calendar"
 )
 
@@ -34,7 +35,7 @@ func parameters(ps *[]Parameter, key string, v reflect.Value, inherit Parameter)
 	for i := range t.NumField() {
 		f := t.Field(i)
 		p := Parameter{
-			Key:  joinKey(key, f.Tag.Get("toml")),
+			Key:  strict.JoinKey(key, f.Tag.Get("toml")),
 			Unit: f.Tag.Get("unit"),
 			Min:  f.Tag.Get("min"),
 			Max:  f.Tag.Get("max"),
@@ -47,9 +48,9 @@ func parameters(ps *[]Parameter, key string, v reflect.Value, inherit Parameter)
 			p.Doc = inherit.Doc
 		}
 		switch {
-		case isTableArray(f.Type):
-			parameters(ps, p.Key+"[]", newElem(f.Type), Parameter{})
-		case isTable(f.Type):
+		case schema.IsTableArray(f.Type):
+			parameters(ps, p.Key+"[]", schema.NewElem(f.Type), Parameter{})
+		case schema.IsTable(f.Type):
 			parameters(ps, p.Key, v.Field(i), p)
 		default:
 			p.Type, p.Default = describeParam(v.Field(i))

@@ -2,11 +2,14 @@ package scenario
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/collsim/collsim/internal/strict"
 	"github.com/collsim/collsim/sim/calendar"
 )
 
@@ -27,29 +30,19 @@ func (s *Scenario) Validate() error {
 // was set, if known.
 type checker struct {
 	errs ErrorList
-	pos  map[string]pos
+	pos  strict.Positions
 }
 
 // fail records a problem at key, placed at key or its nearest ancestor
 // that has a position.
 func (c *checker) fail(key, msg, hint string) {
-	at := pos{}
-	for k := key; c.pos != nil; k = parentKey(k) {
-		if p, ok := c.pos[k]; ok {
-			at = p
-			break
-		}
-		if k == "" {
-			break
-		}
-	}
-	c.errs = append(c.errs, at.error(key, msg, hint))
+	c.errs = append(c.errs, c.pos.Error(key, msg, hint))
 }
 
 // validate returns every problem of s.
-func validate(s *Scenario, pos map[string]pos) ErrorList {
+func validate(s *Scenario, pos strict.Positions) ErrorList {
 	c := &checker{pos: pos}
-	c.ranges(reflect.ValueOf(s).Elem(), "", "", "")
+	schema.Ranges(reflect.ValueOf(s).Elem(), func(key, msg string) { c.fail(key, msg, "") })
 	c.dates(s)
 	c.shares(s)
 	c.regions(s)
@@ -61,55 +54,6 @@ func validate(s *Scenario, pos map[string]pos) ErrorList {
 		c.fail("cadre.deport_share", "arrest_share + deport_share is more than 1", "they sum to "+fmtSum(sum))
 	}
 	return c.errs
-}
-
-// ranges checks each number in v against its min and max tags; a table
-// field's tags apply to each of its fields (agents.ClassValues).
-func (c *checker) ranges(v reflect.Value, key, lo, hi string) {
-	t := v.Type()
-	switch {
-	case t == dateType || t == dayType:
-	case isTable(t):
-		for i := range t.NumField() {
-			f := t.Field(i)
-			flo, fhi := f.Tag.Get("min"), f.Tag.Get("max")
-			if flo == "" && fhi == "" {
-				flo, fhi = lo, hi
-			}
-			c.ranges(v.Field(i), joinKey(key, f.Tag.Get("toml")), flo, fhi)
-		}
-	case isTableArray(t):
-		for i := range v.Len() {
-			c.ranges(v.Index(i), indexKey(key, i), "", "")
-		}
-	case v.CanInt():
-		x := v.Int()
-		l, errl := strconv.ParseInt(lo, 10, 64)
-		h, errh := strconv.ParseInt(hi, 10, 64)
-		if errl == nil && x < l || errh == nil && x > h {
-			c.fail(key, fmt.Sprintf("%d is out of range [%s, %s]", x, bound(lo, "-inf"), bound(hi, "inf")), "")
-		}
-	case v.CanFloat():
-		x := v.Float()
-		l, errl := strconv.ParseFloat(lo, 64)
-		h, errh := strconv.ParseFloat(hi, 64)
-		if errl != nil {
-			l = math.Inf(-1)
-		}
-		if errh != nil {
-			h = math.Inf(1)
-		}
-		if math.IsNaN(x) || math.IsInf(x, 0) || x < l || x > h {
-			c.fail(key, fmt.Sprintf("%s is out of range [%s, %s]", formatFloat(x), bound(lo, "-inf"), bound(hi, "inf")), "")
-		}
-	}
-}
-
-func bound(tag, none string) string {
-	if tag == "" {
-		return none
-	}
-	return tag
 }
 
 // dates checks the run's dates and the agricultural calendar.
@@ -150,7 +94,7 @@ func (c *checker) regions(s *Scenario) {
 	seen := map[string]int{}
 	sum := 0.0
 	for i, r := range s.Regions {
-		key := indexKey("regions", i)
+		key := strict.IndexKey("regions", i)
 		if r.Name == "" {
 			c.fail(key+".name", "the region has no name", "")
 		} else if j, ok := seen[r.Name]; ok {
@@ -184,7 +128,7 @@ func (c *checker) phases(s *Scenario) {
 	}
 	seen := map[string]int{}
 	for i, p := range s.Phases {
-		key := indexKey("phases", i)
+		key := strict.IndexKey("phases", i)
 		if p.Name == "" {
 			c.fail(key+".name", "the phase has no name", "")
 		} else if j, ok := seen[p.Name]; ok {
@@ -208,8 +152,8 @@ func (c *checker) phases(s *Scenario) {
 				c.fail(key+".deadline", fmt.Sprintf("deadline %s is not after the phase's start %s", p.Deadline, p.Start), "")
 			}
 		}
-		for _, r := range sortedKeys(p.Targets) {
-			tkey := joinKey(key+".targets", r)
+		for _, r := range slices.Sorted(maps.Keys(p.Targets)) {
+			tkey := strict.JoinKey(key+".targets", r)
 			switch v := p.Targets[r]; {
 			case !regions[r]:
 				c.fail(tkey, fmt.Sprintf("no region named %q", r), known)
@@ -219,8 +163,8 @@ func (c *checker) phases(s *Scenario) {
 				c.fail(tkey, "a region with a target needs a deadline", "set deadline (or deadlines) for the phase")
 			}
 		}
-		for _, r := range sortedKeys(p.Deadlines) {
-			dkey := joinKey(key+".deadlines", r)
+		for _, r := range slices.Sorted(maps.Keys(p.Deadlines)) {
+			dkey := strict.JoinKey(key+".deadlines", r)
 			d := p.Deadlines[r]
 			switch {
 			case !regions[r]:

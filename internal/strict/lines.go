@@ -1,4 +1,4 @@
-package scenario
+package strict
 
 import "bytes"
 
@@ -6,17 +6,17 @@ import "bytes"
 // follows; deeper values are skipped to the end of their line.
 const maxDepth = 100
 
-// scanLines returns the line of every table, key and array element of a
+// Lines returns the line of every table, key and array element of a
 // TOML text, by path ("regions[2].zeal", "phases[1].deadlines"). It reads
 // only as much TOML as it needs to follow the structure and never fails:
 // what it cannot read it skips to the end of the line.
-func scanLines(data []byte) map[string]int {
+func Lines(data []byte) map[string]int {
 	sc := &lineScanner{s: data, line: 1, lines: map[string]int{}, arrays: map[string]int{}}
 	sc.document()
 	return sc.lines
 }
 
-// lineScanner is the state of scanLines.
+// lineScanner is the state of Lines.
 type lineScanner struct {
 	s      []byte
 	i      int // next byte
@@ -128,14 +128,14 @@ func (sc *lineScanner) header() (string, bool) {
 	}
 	p := ""
 	for k, seg := range segs {
-		p = joinKey(p, seg)
+		p = JoinKey(p, seg)
 		if array && k == len(segs)-1 {
 			n := sc.arrays[p]
 			sc.arrays[p] = n + 1
 			sc.mark(p, line)
-			p = indexKey(p, n)
+			p = IndexKey(p, n)
 		} else if n := sc.arrays[p]; n > 0 {
-			p = indexKey(p, n-1)
+			p = IndexKey(p, n-1)
 		}
 		sc.mark(p, line)
 	}
@@ -147,7 +147,7 @@ func (sc *lineScanner) header() (string, bool) {
 func (sc *lineScanner) keyPath(table string, segs []string, line int) string {
 	p := table
 	for _, seg := range segs {
-		p = joinKey(p, seg)
+		p = JoinKey(p, seg)
 		sc.mark(p, line)
 	}
 	return p
@@ -283,7 +283,7 @@ func (sc *lineScanner) array(path string) {
 			n++
 			continue
 		}
-		p := indexKey(path, n)
+		p := IndexKey(path, n)
 		sc.mark(p, sc.line)
 		start := sc.i
 		sc.value(p)

@@ -1,4 +1,4 @@
-package scenario
+package strict
 
 import (
 	"fmt"
@@ -24,10 +24,10 @@ func isBareByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
 }
 
-// joinKey appends the key k to the dotted path p, quoting k if it is not bare.
-func joinKey(p, k string) string {
+// JoinKey appends the key k to the dotted path p, quoting k if it is not bare.
+func JoinKey(p, k string) string {
 	if !isBare(k) {
-		k = quoteString(k)
+		k = QuoteString(k)
 	}
 	if p == "" {
 		return k
@@ -35,11 +35,11 @@ func joinKey(p, k string) string {
 	return p + "." + k
 }
 
-// indexKey appends an array index to the path p: "regions[2]".
-func indexKey(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
+// IndexKey appends an array index to the path p: "regions[2]".
+func IndexKey(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
 
-// parentKey returns the path p without its last key or index ("" at the top).
-func parentKey(p string) string {
+// ParentKey returns the path p without its last key or index ("" at the top).
+func ParentKey(p string) string {
 	cut, quoted := 0, false
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; {
@@ -54,8 +54,17 @@ func parentKey(p string) string {
 	return p[:cut]
 }
 
-// quoteString writes s as a TOML basic string.
-func quoteString(s string) string {
+// SplitKey splits a dotted key as written in TOML or given to --set
+// (household.fear_gain, regions."North Caucasus".zeal) into its parts; it
+// reports false if s is not such a key.
+func SplitKey(s string) ([]string, bool) {
+	sc := &lineScanner{s: []byte(s)}
+	segs, ok := sc.key()
+	return segs, ok && sc.eof()
+}
+
+// QuoteString writes s as a TOML basic string.
+func QuoteString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
@@ -160,8 +169,8 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// closest returns the known key nearest to k, or "" if none is close.
-func closest(k string, known []string) string {
+// Closest returns the known key nearest to k, or "" if none is close.
+func Closest(k string, known []string) string {
 	best, bestD := "", 0
 	for _, c := range known {
 		d := editDistance(strings.ToLower(k), strings.ToLower(c))

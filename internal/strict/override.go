@@ -1,4 +1,4 @@
-package scenario
+package strict
 
 import (
 	"fmt"
@@ -9,29 +9,29 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// applyOverrides lays the overrides ("dotted.key=value") over the tree, in
-// order. A key's parts are separated by dots; a part may be double-quoted
-// to hold dots or spaces; after an array of tables a part selects an
-// element by its name or its 0-based index. The value is read as a TOML
-// value, or else taken as a bare string. What the overrides set is checked
-// later, with the file, by the binder.
-func applyOverrides(root *node, overrides []string) ErrorList {
+// Override lays the overrides ("dotted.key=value", as given to --set) over
+// the tree of a value of type t, in order. A key's parts are separated by
+// dots; a part may be double-quoted to hold dots or spaces; after an array
+// of tables a part selects an element by its name or its 0-based index. The
+// value is read as a TOML value, or else taken as a bare string. What the
+// overrides set is checked later, with the file, by Bind; its errors are at
+// Pos{File: SetFile, Line: the override's number, Set: the override}.
+func (s *Schema) Override(root *Node, t reflect.Type, overrides []string) ErrorList {
 	var errs ErrorList
 	for i, o := range overrides {
-		at := pos{file: setFile, line: i + 1, set: o}
+		at := Pos{File: SetFile, Line: i + 1, Set: o}
 		k, v, ok := strings.Cut(o, "=")
 		if !ok {
-			errs = append(errs, at.error("", "want KEY=VALUE", ""))
+			errs = append(errs, at.Error("", "want KEY=VALUE", ""))
 			continue
 		}
 		k = strings.TrimSpace(k)
-		sc := &lineScanner{s: []byte(k)}
-		segs, ok := sc.key()
-		if !ok || !sc.eof() {
-			errs = append(errs, at.error(k, "not a key", `separate parts with dots and quote a part that holds dots or spaces: regions."North Caucasus".zeal`))
+		segs, ok := SplitKey(k)
+		if !ok {
+			errs = append(errs, at.Error(k, "not a key", `separate parts with dots and quote a part that holds dots or spaces: regions."North Caucasus".zeal`))
 			continue
 		}
-		if err := override(root, segs, parseValue(strings.TrimSpace(v)), at); err != nil {
+		if err := s.override(root, t, segs, parseValue(strings.TrimSpace(v)), at); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -50,18 +50,18 @@ func parseValue(s string) any {
 }
 
 // override sets the value at the path segs of the tree, creating missing
-// tables (and arrays of tables, where the Scenario has them) on the way.
-func override(root *node, segs []string, val any, at pos) *Error {
-	n, t, path := root, reflect.TypeFor[Scenario](), ""
+// tables (and arrays of tables, where t has them) on the way.
+func (s *Schema) override(root *Node, t reflect.Type, segs []string, val any, at Pos) *Error {
+	n, path := root, ""
 	for j, seg := range segs {
-		var next *node
+		var next *Node
 		i := -1
 		if n.kind == arrayNode {
 			i = element(n, seg)
 			if i < 0 {
-				return at.error(path, fmt.Sprintf("no element named %q", seg), names(n))
+				return at.Error(path, fmt.Sprintf("no element named %q", seg), names(n))
 			}
-			path = indexKey(path, i)
+			path = IndexKey(path, i)
 			if t != nil && t.Kind() == reflect.Slice {
 				t = t.Elem()
 			} else {
@@ -69,18 +69,18 @@ func override(root *node, segs []string, val any, at pos) *Error {
 			}
 			next = n.elems[i]
 		} else {
-			path = joinKey(path, seg)
-			t = fieldType(t, seg)
+			path = JoinKey(path, seg)
+			t = s.FieldType(t, seg)
 			next = n.kids[seg]
 		}
 		switch {
 		case j == len(segs)-1:
 			next = build(val, path, at, nil)
 		case next != nil && next.kind != valueNode:
-		case t != nil && isTableArray(t):
-			next = &node{kind: arrayNode, pos: at}
+		case t != nil && s.IsTableArray(t):
+			next = &Node{kind: arrayNode, pos: at}
 		default:
-			next = &node{kind: tableNode, pos: at, kids: map[string]*node{}}
+			next = &Node{kind: tableNode, pos: at, kids: map[string]*Node{}}
 		}
 		if i >= 0 {
 			n.elems[i] = next
@@ -94,7 +94,7 @@ func override(root *node, segs []string, val any, at pos) *Error {
 
 // element returns the index of the element of the array n named seg, or
 // else numbered seg; or -1.
-func element(n *node, seg string) int {
+func element(n *Node, seg string) int {
 	for i, e := range n.elems {
 		if name, ok := e.name(); ok && name == seg {
 			return i
@@ -107,7 +107,7 @@ func element(n *node, seg string) int {
 }
 
 // names lists the names of the elements of the array n, for a hint.
-func names(n *node) string {
+func names(n *Node) string {
 	var s []string
 	for _, e := range n.elems {
 		if name, ok := e.name(); ok {
@@ -121,20 +121,4 @@ func names(n *node) string {
 		return fmt.Sprintf("use an index from 0 to %d", len(n.elems)-1)
 	}
 	return fmt.Sprintf("names are %s, or an index from 0 to %d", strings.Join(s, ", "), len(n.elems)-1)
-}
-
-// fieldType returns the type of the value at key in a value of type t, or
-// nil if there is none.
-func fieldType(t reflect.Type, key string) reflect.Type {
-	switch {
-	case t == nil:
-		return nil
-	case isTable(t):
-		if i := fieldByKey(t, key); i >= 0 {
-			return t.Field(i).Type
-		}
-	case t.Kind() == reflect.Map:
-		return t.Elem()
-	}
-	return nil
 }

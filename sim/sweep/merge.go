@@ -1,0 +1,163 @@
+package sweep
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/collsim/collsim/sim/output"
+)
+
+// Merge combines the journals of the shards of a sweep, in the folders
+// dirs, into out: runs.csv, summary.csv and the chart, byte for byte those
+// of the sweep run unsharded, and a journal of the whole sweep (so that
+// sim sweep --resume on out has nothing left to do). It checks that every
+// journal is of the same sweep, run by the same version, and that every run
+// is there exactly once; its error lists what is missing and which shard to
+// run again. log, if not nil, gets notes (a torn last line left out).
+func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
+	if len(dirs) == 0 {
+		return nil, errors.New("no shard folders to merge")
+	}
+	var first *journalData
+	var rows []Row
+	seen := map[int]string{} // run → folder
+	shards := map[int]string{}
+	var dups []string
+	for _, dir := range dirs {
+		path := filepath.Join(dir, JournalFile)
+		jd, err := readJournal(path)
+		switch {
+		case errors.Is(err, errNoHeader):
+			return nil, fmt.Errorf("%s holds no run", path)
+		case err != nil:
+			return nil, err
+		}
+		if jd.torn && log != nil {
+			fmt.Fprintf(log, "%s: a torn last line is left out\n", path)
+		}
+		if first == nil {
+			first = jd
+		} else if why := first.sameSweep(&jd.header); why != "" {
+			return nil, fmt.Errorf("%s is of %s than %s", path, why, filepath.Join(dirs[0], JournalFile))
+		}
+		if jd.Shard.Count != first.Shard.Count {
+			return nil, fmt.Errorf("%s is shard %s, but %s is shard %s: merge shards of one split", path, jd.Shard, filepath.Join(dirs[0], JournalFile), first.Shard)
+		}
+		if d, dup := shards[jd.Shard.Index]; dup {
+			return nil, fmt.Errorf("%s and %s are both shard %s", d, dir, jd.Shard)
+		}
+		shards[jd.Shard.Index] = dir
+		for _, r := range jd.rows {
+			k := r.Point*jd.Replicates + r.Replicate
+			if d, dup := seen[k]; dup {
+				dups = append(dups, fmt.Sprintf("run %d (in %s and %s)", k, d, dir))
+				continue
+			}
+			seen[k] = dir
+			rows = append(rows, r)
+		}
+	}
+	if len(dups) > 0 {
+		return nil, fmt.Errorf("runs are there twice: %s", strings.Join(dups, "; "))
+	}
+	if missing := first.missing(seen, shards); missing != "" {
+		return nil, errors.New(missing)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	t := first.table()
+	t.Rows = rows
+	t.sort()
+	for _, f := range []string{SweepCopy, BaseScenario} {
+		if err := copyFile(filepath.Join(dirs[0], f), filepath.Join(out, f)); err != nil {
+			return nil, err
+		}
+	}
+	h := first.header
+	h.Shard = Shard{0, 1}
+	err := output.WriteFile(filepath.Join(out, JournalFile), func(w io.Writer) error {
+		if _, err := w.Write(h.encode()); err != nil {
+			return err
+		}
+		for i := range t.Rows {
+			if _, err := w.Write(t.Rows[i].line()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, t.WriteOutputs(out)
+}
+
+// missing describes the runs of the sweep of h not in seen, by shard, or
+// returns "".
+func (h *journalData) missing(seen map[int]string, shards map[int]string) string {
+	n := h.Shard.Count
+	byShard := make([][]int, n)
+	count := 0
+	for k := range h.runs() {
+		if _, ok := seen[k]; !ok {
+			byShard[k%n] = append(byShard[k%n], k)
+			count++
+		}
+	}
+	if count == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d runs are missing:", count, h.runs())
+	for i, ks := range byShard {
+		if len(ks) == 0 {
+			continue
+		}
+		where := "no folder given"
+		if d, ok := shards[i]; ok {
+			where = d + " is unfinished"
+		}
+		fmt.Fprintf(&b, "\n  shard %d/%d (%s): %d runs: %s", i, n, where, len(ks), h.describeRuns(ks))
+	}
+	fmt.Fprintf(&b, "\nrun each such shard again with sim sweep FILE --shard I/%d --resume (same --out), then merge", n)
+	return b.String()
+}
+
+// describeRuns lists runs as "run K (point P, replicate R)", at most ten.
+func (h *journalData) describeRuns(ks []int) string {
+	var s []string
+	for i, k := range ks {
+		if i == 10 {
+			s = append(s, "…")
+			break
+		}
+		s = append(s, "run "+strconv.Itoa(k)+" (point "+strconv.Itoa(k/h.Replicates)+", replicate "+strconv.Itoa(k%h.Replicates)+")")
+	}
+	return strings.Join(s, ", ")
+}
+
+// copyFile copies the file src to dst (written to a temporary file and
+// renamed), unless they are the same file.
+func copyFile(src, dst string) error {
+	if a, b := absPath(src), absPath(dst); a == b {
+		return nil
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return output.WriteFile(dst, func(w io.Writer) error { _, err := w.Write(data); return err })
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
+}
