@@ -7,6 +7,9 @@
 //	sim validate FILE.toml [--set key=value ...]
 //	sim sweep SWEEP.toml [--workers N] [--out DIR] [--resume] [--shard I/N] [--dry-run]
 //	sim merge DIR... --out DIR
+//	sim compare A.toml B.toml [...] [--replicates N] --out report.html [--format html|md]
+//	sim serve [--addr 127.0.0.1:8080]
+//	sim bench FILE.toml [--households N] [--workers N]
 //	sim params [--markdown]
 //	sim version
 //

@@ -61,7 +61,7 @@ func cmdParams(args []string, stdout, stderr io.Writer) error {
 		if p.Unit != "" {
 			unit = " " + p.Unit
 		}
-		fmt.Fprintf(stdout, "%s = %s%s%s\n    %s\n", p.Key, p.Default, unit, rng, p.Doc)
+		fmt.Fprintf(stdout, "%s = %s%s%s\n    %s (source: %s)\n", p.Key, p.Default, unit, rng, p.Doc, p.Source)
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func cmdParams(args []string, stdout, stderr io.Writer) error {
 // ParamsMarkdown returns the parameter table of docs/MODEL.md.
 func ParamsMarkdown(params []scenario.Parameter) string {
 	var b strings.Builder
-	b.WriteString("| key | default | unit | range | meaning |\n|---|---|---|---|---|\n")
+	b.WriteString("| key | default | unit | range | meaning | source |\n|---|---|---|---|---|---|\n")
 	for _, p := range params {
 		rng := ""
 		if p.Min != "" || p.Max != "" {
@@ -79,7 +79,8 @@ func ParamsMarkdown(params []scenario.Parameter) string {
 		if def == "" {
 			def = "—"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", p.Key, def, p.Unit, rng, strings.ReplaceAll(p.Doc, "|", "\\|"))
+		esc := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", p.Key, def, esc(p.Unit), rng, esc(p.Doc), esc(p.Source))
 	}
 	return b.String()
 }

@@ -16,6 +16,7 @@ type Parameter struct {
 	Min     string
 	Max     string
 	Doc     string
+	Source  string // where the default comes from: a source, "fitted" or "assumed"
 }
 
 // Parameters lists every parameter of a scenario file in the order of the
@@ -35,17 +36,21 @@ func parameters(ps *[]Parameter, key string, v reflect.Value, inherit Parameter)
 	for i := range t.NumField() {
 		f := t.Field(i)
 		p := Parameter{
-			Key:  strict.JoinKey(key, f.Tag.Get("toml")),
-			Unit: f.Tag.Get("unit"),
-			Min:  f.Tag.Get("min"),
-			Max:  f.Tag.Get("max"),
-			Doc:  f.Tag.Get("doc"),
+			Key:    strict.JoinKey(key, f.Tag.Get("toml")),
+			Unit:   f.Tag.Get("unit"),
+			Min:    f.Tag.Get("min"),
+			Max:    f.Tag.Get("max"),
+			Doc:    f.Tag.Get("doc"),
+			Source: f.Tag.Get("src"),
 		}
 		if p.Unit == "" && p.Min == "" && p.Max == "" {
 			p.Unit, p.Min, p.Max = inherit.Unit, inherit.Min, inherit.Max
 		}
 		if p.Doc == "" {
 			p.Doc = inherit.Doc
+		}
+		if p.Source == "" {
+			p.Source = inherit.Source
 		}
 		switch {
 		case schema.IsTableArray(f.Type):

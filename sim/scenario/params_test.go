@@ -33,6 +33,9 @@ func TestParameters(t *testing.T) {
 		if p.Doc == "" || p.Type == "" {
 			t.Errorf("%s has no doc or type: %+v", p.Key, p)
 		}
+		if p.Source == "" {
+			t.Errorf("%s has no source (src tag)", p.Key)
+		}
 		if (p.Type == "float" || p.Type == "integer") && (p.Min == "" || p.Max == "") {
 			t.Errorf("%s (a number) has no range", p.Key)
 		}

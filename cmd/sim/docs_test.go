@@ -1,0 +1,39 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/collsim/collsim/sim/scenario"
+)
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite the generated parts of docs/MODEL.md")
+
+// TestModelDocParameters keeps the parameter table of docs/MODEL.md true to
+// the code: it must be exactly what `sim params --markdown` prints. Run
+// `go test ./cmd/sim -run ModelDoc -update-docs` after changing a parameter.
+func TestModelDocParameters(t *testing.T) {
+	const path = "../../docs/MODEL.md"
+	const begin, end = "<!-- params:begin -->\n", "<!-- params:end -->"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i, j := strings.Index(doc, begin), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s has no %q ... %q markers", path, begin, end)
+	}
+	want := ParamsMarkdown(scenario.Parameters())
+	if got := doc[i+len(begin) : j]; got != want {
+		if *updateDocs {
+			if err := os.WriteFile(path, []byte(doc[:i+len(begin)]+want+doc[j:]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Errorf("the parameter table of %s is out of date: run go test ./cmd/sim -run ModelDoc -update-docs", path)
+	}
+}
