@@ -102,6 +102,7 @@ func BenchmarkHouseholdStep(b *testing.B) {
 	hp, cp, m := scenario.DefaultHousehold(), scenario.DefaultCadre(), agents.AllMechanisms()
 	e := agents.Env{Coercion: 0.5, MaxRung: policy.Seized, Share: 0.4, Repression: 0.02, CollectiveP: 0.8,
 		IndividualP: 1, Trust0: 0.5, YieldCV: 0.2, Draft: agents.NewDraftCurve(hp.DraftElasticity)}
+	e.Prepare(&hp, &cp, &m)
 	r := rng.New(1)
 	hs := make([]agents.Household, 1024)
 	for i := range hs {

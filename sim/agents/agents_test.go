@@ -28,11 +28,12 @@ func household(c agents.Class, understanding float64) agents.Household {
 // favourably inclined towards collective farming than the rich peasants.
 // This is possible only if they understand").
 func TestWishFavoursThePoorWhoUnderstand(t *testing.T) {
-	hp, _, m := params()
+	hp, cp, m := params()
 	e := quietEnv()
+	e.Prepare(&hp, &cp, &m)
 	wish := func(c agents.Class, u float64) float64 {
 		h := household(c, u)
-		return h.Wish(&e, &hp, &m)
+		return h.Wish(&e, &hp)
 	}
 	for _, u := range []float64{0, 0.3, 0.6, 0.9} {
 		if !(wish(agents.Poor, u) > wish(agents.Middle, u) && wish(agents.Middle, u) > wish(agents.Kulak, u)) {
@@ -47,14 +48,15 @@ func TestWishFavoursThePoorWhoUnderstand(t *testing.T) {
 		t.Errorf("a poor household that understands does not wish to join (%.2f)", w)
 	}
 	h := household(agents.Middle, 0.6)
-	base := h.Wish(&e, &hp, &m)
+	base := h.Wish(&e, &hp)
 	h.Grievance = 0.8
-	if g := h.Wish(&e, &hp, &m); g >= base {
+	if g := h.Wish(&e, &hp); g >= base {
 		t.Errorf("grievance does not lower the wish: %.2f >= %.2f", g, base)
 	}
 	e.PrivatePlots = true
+	e.Prepare(&hp, &cp, &m)
 	h.Grievance = 0
-	if p := h.Wish(&e, &hp, &m); p <= base {
+	if p := h.Wish(&e, &hp); p <= base {
 		t.Errorf("private plots do not raise the wish: %.2f <= %.2f", p, base)
 	}
 }
@@ -62,6 +64,7 @@ func TestWishFavoursThePoorWhoUnderstand(t *testing.T) {
 // runWeeks steps one household n weeks in env e and returns it and the tally.
 func runWeeks(h agents.Household, e agents.Env, n int, seed uint64) (agents.Household, agents.Tally) {
 	hp, cp, m := params()
+	e.Prepare(&hp, &cp, &m)
 	r := rng.New(seed)
 	var t agents.Tally
 	for i := 0; i < n; i++ {
@@ -130,6 +133,7 @@ func TestSlaughterBeforeForcedJoining(t *testing.T) {
 	e := quietEnv()
 	e.Coercion, e.MaxRung = 1, policy.Threatened
 	hp, cp, m := params()
+	e.Prepare(&hp, &cp, &m)
 	var killed, with, without float64
 	for seed := uint64(0); seed < 200; seed++ {
 		h := household(agents.Middle, 0.2)
@@ -159,6 +163,7 @@ func TestRepressionClimbsTheLadder(t *testing.T) {
 	for _, max := range []policy.Rung{policy.Fined, policy.Seized} {
 		e := quietEnv()
 		e.Coercion, e.MaxRung = 1, max
+		e.Prepare(&hp, &cp, &m)
 		h := household(agents.Kulak, 0)
 		h.Fear = 0
 		r := rng.New(3)
@@ -190,6 +195,7 @@ func TestLabelledKulaksAreRemoved(t *testing.T) {
 	hp.FearWeight = 0
 	e := quietEnv()
 	e.Coercion, e.MaxRung = 1, policy.Labelled
+	e.Prepare(&hp, &cp, &m)
 	h := household(agents.Kulak, 0)
 	r := rng.New(1)
 	var tally agents.Tally
@@ -211,6 +217,7 @@ func TestHouseholdStepAllocatesNothing(t *testing.T) {
 	hp, cp, m := params()
 	e := quietEnv()
 	e.Coercion, e.MaxRung, e.HarvestTH = 0.5, policy.Labelled, 0.1
+	e.Prepare(&hp, &cp, &m)
 	r := rng.New(1)
 	h := household(agents.Middle, 0.3)
 	var tally agents.Tally

@@ -110,6 +110,76 @@ type Env struct {
 	YieldCV   float64 // coefficient of variation of yields (risk of farming alone)
 	Trust0    float64 // baseline trust
 	HarvestTH float64 // tonnes per hectare harvested this week at productivity 1 (0 outside harvest)
+
+	k weekTerms // set by Prepare
+}
+
+// weekTerms are the parts of the household rules that are the same for every
+// household of a village in a week, computed once by Env.Prepare.
+type weekTerms struct {
+	ready      bool
+	target     [NumClasses]float64 // weekly chance of being pushed a rung, by class
+	label      [NumClasses]float64 // chance of being labelled kulak when targeted
+	threshold  [NumClasses]float64
+	herd       [NumClasses]float64 // usual livestock
+	persuasion float64             // persuasion_gain × mass work
+	demo       float64             // demonstration_gain × max(0, CP−IP) × share
+	hasDemo    bool
+	diff       float64 // CP − IP
+	fearKeep   float64 // 1 − fear_decay
+	fearPress  float64 // min(1, fear_gain·c + neighbour_fear·R)
+	griefKeep  float64 // 1 − grievance_decay
+	griefPress float64 // grievance_gain·c
+	trustLoss  float64 // trust_loss·c
+	neighbour  float64 // neighbour_weight·(share − ½), or 0
+	risk       float64 // risk_weight·yield_cv, or 0
+	plots      float64
+	experience float64 // experience_weight·(CP − IP)
+	grainWeek  float64 // grain_need / 52
+}
+
+// Prepare computes the terms of the week that every household of the
+// village shares. Call it after setting e's fields and before Step or Census.
+func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, m *Mechanisms) {
+	k := &e.k
+	*k = weekTerms{ready: true}
+	tw, lw := &c.TargetLocal, &c.LabelLocal
+	if e.Urban {
+		tw, lw = &c.TargetUrban, &c.LabelUrban
+	}
+	tc := c.TargetingRate * e.Coercion
+	for cl := Class(0); cl < NumClasses; cl++ {
+		k.target[cl] = tc * tw.Of(cl)
+		k.label[cl] = lw.Of(cl)
+		k.threshold[cl] = p.Threshold.Of(cl)
+		k.herd[cl] = p.Livestock.Of(cl)
+	}
+	k.persuasion = p.PersuasionGain * e.Persuasion
+	if m.Demonstration && e.Share > 0 {
+		k.hasDemo = true
+		k.demo = p.DemonstrationGain * math.Max(0, e.CollectiveP-e.IndividualP) * e.Share
+	}
+	k.diff = e.CollectiveP - e.IndividualP
+	k.fearKeep = 1 - p.FearDecay
+	press := p.FearGain * e.Coercion
+	if m.NeighbourInfluence {
+		press += p.NeighbourFear * e.Repression
+	}
+	k.fearPress = math.Min(1, press)
+	k.griefKeep = 1 - p.GrievanceDecay
+	k.griefPress = p.GrievanceGain * e.Coercion
+	k.trustLoss = p.TrustLoss * e.Coercion
+	if m.NeighbourInfluence {
+		k.neighbour = p.NeighbourWeight * (e.Share - 0.5)
+	}
+	if m.RiskPooling {
+		k.risk = p.RiskWeight * e.YieldCV
+	}
+	if e.PrivatePlots {
+		k.plots = p.PlotBonus
+	}
+	k.experience = p.ExperienceWeight * k.diff
+	k.grainWeek = p.GrainNeed / 52
 }
 
 // Tally accumulates what households did in a week. Counts of events are for
@@ -201,28 +271,23 @@ func NewHousehold(c Class, readiness, trust float64, p *HouseholdParams, r *rng.
 
 // Wish returns h's private wish to be in the collective: positive if it
 // would join (or stay) of its own accord. It is a plain sum of weighted
-// considerations, each documented in docs/MODEL.md §Wish.
-func (h *Household) Wish(e *Env, p *HouseholdParams, m *Mechanisms) float64 {
-	w := float64(h.Understanding) - p.Threshold.Of(h.Class)
-	if m.NeighbourInfluence {
-		w += p.NeighbourWeight * (e.Share - 0.5)
+// considerations, each documented in docs/MODEL.md §5.3; e must be prepared.
+func (h *Household) Wish(e *Env, p *HouseholdParams) float64 {
+	k := &e.k
+	w := float64(h.Understanding) - k.threshold[h.Class]
+	w += k.neighbour // 0 without neighbour influence
+	risk := k.risk   // 0 without risk pooling
+	if h.Flags&Hungry != 0 {
+		risk *= 2
 	}
-	if m.RiskPooling {
-		risk := e.YieldCV
-		if h.Flags&Hungry != 0 {
-			risk *= 2
-		}
-		w += p.RiskWeight * risk
-	}
+	w += risk
 	w -= p.GrievanceWeight * float64(h.Grievance)
 	w += p.TrustWeight * (float64(h.Trust) - 0.5)
-	if e.PrivatePlots {
-		w += p.PlotBonus
-	}
+	w += k.plots
 	if h.Member() {
 		// Members judge by what they live; others learn of a collective's
 		// success through their understanding (demonstration).
-		w += p.ExperienceWeight * (e.CollectiveP - e.IndividualP)
+		w += k.experience
 	}
 	return w
 }
@@ -236,7 +301,7 @@ func (h *Household) Productivity(effort float64, e *Env, p *HouseholdParams) flo
 		return effort * e.CollectiveP
 	}
 	pr := 1.0
-	if base := p.Livestock.Of(h.Class); base > 0 {
+	if base := e.k.herd[h.Class]; base > 0 {
 		pr = e.Draft.At(float64(h.Livestock) / base)
 	}
 	if h.Rung >= policy.Stripped {
@@ -254,7 +319,7 @@ func (h *Household) Effort(wish float64, p *HouseholdParams) float64 {
 	if h.Status != Coerced {
 		return 1
 	}
-	return math.Max(p.EffortMin, math.Min(1, 1+wish/p.EffortScale))
+	return max(p.EffortMin, min(1, 1+wish/p.EffortScale))
 }
 
 // Step advances h by one week: the cadre's measures fall on it, its beliefs
@@ -269,12 +334,9 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 
 	// 1. The cadre's measures fall on households that refuse.
 	hit := false
+	k := &e.k
 	if !h.Member() && e.Coercion > 0 && h.Rung < policy.MaxRung && e.MaxRung > policy.NoCoercion {
-		weights := &c.TargetLocal
-		if e.Urban {
-			weights = &c.TargetUrban
-		}
-		if r.Bernoulli(c.TargetingRate * e.Coercion * weights.Of(h.Class)) {
+		if r.Bernoulli(k.target[h.Class]) {
 			hit = h.repress(e, p, c, r, t)
 			if h.Removed() {
 				h.countRemoved(t)
@@ -285,12 +347,12 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 
 	// 2. Beliefs.
 	u := float64(h.Understanding)
-	u += p.PersuasionGain * e.Persuasion * (1 - u)
-	if m.Demonstration && e.Share > 0 {
-		u += p.DemonstrationGain * math.Max(0, e.CollectiveP-e.IndividualP) * e.Share * (1 - u)
+	u += k.persuasion * (1 - u)
+	if k.hasDemo {
+		u += k.demo * (1 - u)
 	}
 	if h.Member() {
-		d := e.CollectiveP - e.IndividualP
+		d := k.diff
 		if d > 0 {
 			u += p.ExperienceGain * d * (1 - u)
 		} else {
@@ -299,31 +361,27 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 	}
 	h.Understanding = float32(clamp01(u))
 
-	f := float64(h.Fear) * (1 - p.FearDecay)
-	press := p.FearGain * e.Coercion
-	if m.NeighbourInfluence {
-		press += p.NeighbourFear * e.Repression
-	}
-	f += math.Min(1, press) * (1 - f)
+	f := float64(h.Fear) * k.fearKeep
+	f += k.fearPress * (1 - f)
 	h.Fear = float32(clamp01(f))
 
-	g := float64(h.Grievance) * (1 - p.GrievanceDecay)
-	gp := p.GrievanceGain * e.Coercion
+	g := float64(h.Grievance) * k.griefKeep
+	gp := k.griefPress
 	if h.Flags&Hungry != 0 {
 		gp += p.HungerGrievance
 	}
 	if h.Status == Coerced {
 		gp += p.CoercedGrievance
 	}
-	g += math.Min(1, gp) * (1 - g)
+	g += min(1, gp) * (1 - g)
 	h.Grievance = float32(clamp01(g))
 
 	tr := float64(h.Trust)
-	tr += p.TrustRecovery*(e.Trust0-tr) - p.TrustLoss*e.Coercion*tr
+	tr += p.TrustRecovery*(e.Trust0-tr) - k.trustLoss*tr
 	h.Trust = float32(clamp01(tr))
 
 	// 3. The private wish and the public act.
-	w := h.Wish(e, p, m)
+	w := h.Wish(e, p)
 	switch {
 	case h.Status == Individual && !excluded:
 		act := w
@@ -333,10 +391,10 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 		if act > 0 {
 			rate := 0.0
 			if w > 0 {
-				rate = p.JoinRate * math.Min(1, w/p.DecisionScale)
+				rate = p.JoinRate * min(1, w/p.DecisionScale)
 			}
 			if e.Coercion > 0 {
-				rate = math.Max(rate, p.CoercedJoinRate*e.Coercion*math.Min(1, act/p.DecisionScale))
+				rate = max(rate, p.CoercedJoinRate*e.Coercion*min(1, act/p.DecisionScale))
 			}
 			if r.Bernoulli(rate) {
 				h.Status = Voluntary
@@ -360,7 +418,7 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 			blocked = e.Coercion
 		}
 		stay := w + p.FearWeight*float64(h.Fear)*blocked + p.ExitCost
-		if stay < 0 && r.Bernoulli(p.ExitRate*math.Min(1, -stay/p.DecisionScale)) {
+		if stay < 0 && r.Bernoulli(p.ExitRate*min(1, -stay/p.DecisionScale)) {
 			h.Status = Individual
 			t.Exits++
 			left := float64(h.Livestock) * 0.5 // the collective keeps half the herd brought in (assumed)
@@ -389,7 +447,7 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 		h.Flags &^= Slaughtered // the herd is rebuilt: it has something to lose again
 	}
 	if !h.Member() || h.Status == Voluntary {
-		base := p.Livestock.Of(h.Class)
+		base := k.herd[h.Class]
 		if s := float64(h.Livestock); s < base && h.Rung < policy.Seized {
 			h.Livestock = float32(s + p.Regrowth*(base-s))
 		}
@@ -417,20 +475,20 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 	}
 	h.Grain = float32(g2)
 
-	h.count(t, p, prod, effort, hit)
+	h.count(t, e, prod, effort, hit)
 }
 
 // Census adds h, as it stands, to t without changing it: the initial state.
-func (h *Household) Census(e *Env, p *HouseholdParams, m *Mechanisms, t *Tally) {
+func (h *Household) Census(e *Env, p *HouseholdParams, t *Tally) {
 	if h.Removed() {
 		h.countRemoved(t)
 		return
 	}
 	effort := 1.0
 	if h.Member() {
-		effort = h.Effort(h.Wish(e, p, m), p)
+		effort = h.Effort(h.Wish(e, p), p)
 	}
-	h.count(t, p, h.Productivity(effort, e, p), effort, false)
+	h.count(t, e, h.Productivity(effort, e, p), effort, false)
 }
 
 // countRemoved adds the land of a removed household, now the collective's, to t.
@@ -440,7 +498,7 @@ func (h *Household) countRemoved(t *Tally) {
 }
 
 // count adds a present household's state to t.
-func (h *Household) count(t *Tally, p *HouseholdParams, prod, effort float64, hit bool) {
+func (h *Household) count(t *Tally, e *Env, prod, effort float64, hit bool) {
 	lab := float64(h.Labour)
 	t.Households++
 	if hit {
@@ -461,7 +519,7 @@ func (h *Household) count(t *Tally, p *HouseholdParams, prod, effort float64, hi
 		t.MemberLabourP += lab * prod
 		t.MemberEffort += lab * effort
 		t.MemberLivestock += float64(h.Livestock)
-		t.MemberHerd0 += p.Livestock.Of(h.Class)
+		t.MemberHerd0 += e.k.herd[h.Class]
 		if h.Status == Voluntary {
 			t.Voluntary++
 		} else {
@@ -475,11 +533,7 @@ func (h *Household) count(t *Tally, p *HouseholdParams, prod, effort float64, hi
 func (h *Household) repress(e *Env, p *HouseholdParams, c *CadreParams, r *rng.Stream, t *Tally) bool {
 	next := h.Rung + 1
 	if e.MaxRung >= policy.Labelled {
-		label := &c.LabelLocal
-		if e.Urban {
-			label = &c.LabelUrban
-		}
-		if r.Bernoulli(label.Of(h.Class)) {
+		if r.Bernoulli(e.k.label[h.Class]) {
 			next = policy.Labelled
 		} else if next == policy.Labelled {
 			next = policy.Labelled - 1

@@ -158,6 +158,7 @@ func (d *District) step(w *World) {
 			HarvestTH:      harvest * vil.Weather,
 			Draft:          w.draft,
 		}
+		env.Prepare(&s.Household, &s.Cadre, &s.Mechanisms)
 		var t agents.Tally
 		hs := d.Households[vil.First:vil.End]
 		for i := range hs {

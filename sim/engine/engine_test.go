@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/collsim/collsim/internal/testenv"
 	"github.com/collsim/collsim/sim/scenario"
 )
 
@@ -53,6 +54,20 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 			}
 		}
 		runtime.GOMAXPROCS(old)
+	}
+}
+
+// TestDeterministicAtClassroomScale repeats the check on the historical
+// scenario at 100,000 households (issue: identical outputs for 1, 2 and 4
+// workers at 10^5 households).
+func TestDeterministicAtClassroomScale(t *testing.T) {
+	testenv.Long(t)
+	s := load(t, "../../scenarios/historical-1929.toml", "population.households=100000")
+	want := run(t, s, 1)
+	for _, workers := range []int{2, 4} {
+		if got := run(t, s, workers); !reflect.DeepEqual(got.Rows, want.Rows) || !reflect.DeepEqual(got.Totals, want.Totals) {
+			t.Errorf("%d workers: result differs from 1 worker", workers)
+		}
 	}
 }
 
@@ -177,5 +192,20 @@ func TestGoldenTranscript(t *testing.T) {
 	}
 	if b.String() != string(want) {
 		t.Errorf("transcript differs from %s; rerun with -update if the change is intended.\ngot:\n%s", path, b.String())
+	}
+}
+
+func TestStepAllocatesNothing(t *testing.T) {
+	s := load(t, "testdata/tiny.toml")
+	for _, workers := range []int{1, 2} {
+		w, err := New(s, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Step() // the first step may grow lazily allocated state
+		if a := testing.AllocsPerRun(10, func() { w.Step() }); a != 0 {
+			t.Errorf("%d workers: World.Step allocates %.1f times a week", workers, a)
+		}
+		w.Close()
 	}
 }

@@ -48,6 +48,7 @@ type World struct {
 	pool      *workers
 	stepFn    func(int)
 	draft     *agents.DraftCurve
+	tallies   []WeekTally // the regions' tallies of the last step, reused
 	urbanDone bool
 
 	// This week's shared inputs to districts (read-only while they step).
@@ -95,6 +96,7 @@ func New(s *scenario.Scenario, opt Options) (*World, error) {
 	}
 	w.authority = agents.NewAuthority(s.Phases.Sorted(), plans, s.Authority, &s.Mechanisms)
 	w.dirs = make([]policy.Directive, len(s.Regions))
+	w.tallies = make([]WeekTally, len(s.Regions))
 	w.reports = make([]agents.RegionReport, len(s.Regions))
 	return w, nil
 }
@@ -203,12 +205,13 @@ func (w *World) Run(ctx context.Context, progress func(step, steps int)) (*Resul
 // census tallies the initial state (step 0) without changing it.
 func (w *World) census() []WeekTally {
 	env := agents.Env{CollectiveP: 1, IndividualP: 1, Draft: w.draft}
+	env.Prepare(&w.s.Household, &w.s.Cadre, &w.s.Mechanisms)
 	out := make([]WeekTally, len(w.regions))
 	for i := range w.districts {
 		d := &w.districts[i]
 		var t agents.Tally
 		for h := range d.Households {
-			d.Households[h].Census(&env, &w.s.Household, &w.s.Mechanisms, &t)
+			d.Households[h].Census(&env, &w.s.Household, &t)
 		}
 		out[d.Region].Tally.Add(&t)
 		for v := range d.Villages {
@@ -225,7 +228,8 @@ func (w *World) census() []WeekTally {
 	return out
 }
 
-// Step advances the world one week and returns each region's tally of it.
+// Step advances the world one week and returns each region's tally of it,
+// valid until the next call. It allocates nothing.
 func (w *World) Step() []WeekTally {
 	k := w.step + 1
 	start := w.dates[k-1]
@@ -240,7 +244,8 @@ func (w *World) Step() []WeekTally {
 	w.updateWeather(start)
 	w.pool.do(len(w.districts), w.stepFn)
 
-	out := make([]WeekTally, len(w.regions))
+	out := w.tallies
+	clear(out)
 	for i := range w.districts {
 		d := &w.districts[i]
 		out[d.Region].add(&d.week)
