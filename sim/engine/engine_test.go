@@ -86,34 +86,48 @@ func TestLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	total, villages := 0, 0
+	next := 0
 	perRegion := make([]int, len(s.Regions))
-	for _, d := range w.districts {
-		if len(d.Villages) > s.Population.VillagesPerDistrict {
-			t.Errorf("district %d has %d villages", d.ID, len(d.Villages))
+	for i, v := range w.villages {
+		if v.ID != i || v.First != next || v.End <= v.First {
+			t.Fatalf("village %d spans [%d,%d), want to start at %d", v.ID, v.First, v.End, next)
 		}
-		next := int32(0)
-		for _, v := range d.Villages {
-			if v.First != next || v.End <= v.First {
-				t.Fatalf("district %d: village %d spans [%d,%d), want to start at %d", d.ID, v.ID, v.First, v.End, next)
-			}
-			next = v.End
-			villages++
+		next = v.End
+		perRegion[v.Region] += v.End - v.First
+		d := w.districts[v.District]
+		if d.region != v.Region || i < d.first || i >= d.end {
+			t.Fatalf("village %d is not inside its district %+v", i, d)
 		}
-		if int(next) != len(d.Households) {
-			t.Errorf("district %d: villages cover %d of %d households", d.ID, next, len(d.Households))
-		}
-		total += len(d.Households)
-		perRegion[d.Region] += len(d.Households)
 	}
-	if total != s.Population.Households {
-		t.Errorf("%d households laid out, want %d", total, s.Population.Households)
+	if next != s.Population.Households || len(w.households) != next {
+		t.Errorf("villages cover %d households of %d", next, s.Population.Households)
 	}
 	if perRegion[0] != 1800 || perRegion[1] != 1200 {
 		t.Errorf("households per region %v, want [1800 1200]", perRegion)
 	}
-	if villages != 30 {
-		t.Errorf("%d villages, want 30 of about 100 households", villages)
+	if len(w.villages) != 30 {
+		t.Errorf("%d villages, want 30 of about 100 households", len(w.villages))
+	}
+	for _, d := range w.districts {
+		if n := d.end - d.first; n < 1 || n > s.Population.VillagesPerDistrict {
+			t.Errorf("district %+v has %d villages", d, n)
+		}
+	}
+	// Shards cover every village once, in order, each within one region.
+	v := 0
+	for _, sh := range w.shards {
+		if sh.first != v || sh.end <= sh.first {
+			t.Fatalf("shard %+v, want to start at village %d", sh, v)
+		}
+		for u := sh.first; u < sh.end; u++ {
+			if w.villages[u].Region != sh.region {
+				t.Fatalf("shard %+v spans regions", sh)
+			}
+		}
+		v = sh.end
+	}
+	if v != len(w.villages) {
+		t.Errorf("shards cover %d of %d villages", v, len(w.villages))
 	}
 }
 

@@ -1,11 +1,14 @@
 // Package engine runs a scenario: it builds the country (regions, districts,
 // villages, households, cadres), then advances it week by week. Each week the
-// central authority turns last week's reports into directives, the districts
-// step in parallel on a pool of workers, and their tallies are merged, in
-// district order, into per-region rows and next week's reports.
+// central authority turns last week's reports into directives, the villages
+// step in parallel on a pool of workers, and their tallies are merged, in a
+// fixed order, into per-region rows and next week's reports.
 //
-// A district is the unit of parallel work and owns its random stream, derived
-// from (seed, district id), so results are the same for any number of workers.
+// Every village owns its random stream, derived from (seed, village id), and
+// reads only last week's state of anything outside itself, so results are the
+// same for any number of workers. The unit of parallel work is a shard: a
+// run of villages of one region with about shardHouseholds households, laid
+// out from the scenario alone.
 package engine
 
 import (
@@ -23,48 +26,55 @@ import (
 // Stream keys: the first key of every stream derived from the seed says what
 // the stream is for, so streams of different kinds never coincide.
 const (
-	keyDistrict = iota + 1
+	keyVillage = iota + 1
 	keyRegionWeather
 	keyVillageWeather
 )
 
+// shardHouseholds is the size a shard aims at: large enough that a worker's
+// turn costs far more than handing it out, small enough that 16 or more
+// workers stay busy at classroom scale.
+const shardHouseholds = 2048
+
 // Options control how (not what) a scenario is run.
 type Options struct {
-	Workers int // goroutines stepping districts; <= 1 runs them in the caller
+	Workers int // goroutines stepping villages; <= 1 runs them in the caller
 }
 
 // World is a scenario in progress.
 type World struct {
-	s         *scenario.Scenario
-	year      calendar.Year
-	dates     []calendar.Date
-	step      int
-	seed      uint64
-	regions   []regionState
-	districts []District
-	authority *agents.Authority
-	dirs      []policy.Directive
-	reports   []agents.RegionReport
-	pool      *workers
-	stepFn    func(int)
-	draft     *agents.DraftCurve
-	tallies   []WeekTally // the regions' tallies of the last step, reused
-	urbanDone bool
+	s          *scenario.Scenario
+	year       calendar.Year
+	dates      []calendar.Date
+	step       int
+	seed       uint64
+	regions    []regionState
+	households []agents.Household // every household, village by village
+	villages   []Village
+	districts  []District
+	shards     []shard
+	authority  *agents.Authority
+	dirs       []policy.Directive
+	reports    []agents.RegionReport
+	pool       *workers
+	stepFn     func(int)
+	draft      *agents.DraftCurve
+	tallies    []WeekTally // the regions' tallies of the last step, reused
+	urbanDone  bool
 
-	// This week's shared inputs to districts (read-only while they step).
+	// This week's shared inputs to villages (read-only while they step).
 	week weekInput
 }
 
 type regionState struct {
-	spec      scenario.Region
-	weather   float64 // this year's regional yield shock
-	year      int
-	districts []int
-	cum       cumulative
-	base      float64 // output per adult at step 0
+	spec    scenario.Region
+	weather float64 // this year's regional yield shock
+	year    int
+	cum     cumulative
+	base    float64 // output per adult at step 0
 }
 
-// weekInput is what every district reads, and none writes, during a week.
+// weekInput is what every village reads, and none writes, during a week.
 type weekInput struct {
 	step      int16
 	weekStart calendar.Date
@@ -87,8 +97,16 @@ func New(s *scenario.Scenario, opt Options) (*World, error) {
 	}
 	w.layout()
 	w.pool = newWorkers(opt.Workers)
-	w.pool.do(len(w.districts), func(i int) { w.districts[i].populate(w) })
-	w.stepFn = func(i int) { w.districts[i].step(w) }
+	w.pool.do(len(w.shards), func(i int) {
+		sh := &w.shards[i]
+		for v := sh.first; v < sh.end; v++ {
+			w.villages[v].populate(w)
+		}
+	})
+	for d := range w.districts {
+		w.districts[d].peerReport = w.regions[w.districts[d].region].spec.InitialShare
+	}
+	w.stepFn = func(i int) { w.shards[i].step(w) }
 
 	plans := make([]agents.RegionPlan, len(s.Regions))
 	for r, reg := range s.Regions {
@@ -102,13 +120,13 @@ func New(s *scenario.Scenario, opt Options) (*World, error) {
 }
 
 // layout divides households among regions (largest remainder), regions into
-// villages of about VillageSize households, and villages into districts.
+// villages of about VillageSize households, villages into districts of
+// VillagesPerDistrict, and the villages of each region into shards.
 func (w *World) layout() {
 	s := w.s
-	n := s.Population.Households
-	counts := apportion(n, s.Regions)
+	counts := apportion(s.Population.Households, s.Regions)
 	w.regions = make([]regionState, len(s.Regions))
-	total := 0
+	off := 0
 	for r := range s.Regions {
 		w.regions[r].spec = s.Regions[r]
 		hh := counts[r]
@@ -116,30 +134,31 @@ func (w *World) layout() {
 			continue
 		}
 		nv := max(1, int(math.Round(float64(hh)/float64(s.Population.VillageSize))))
-		for first := 0; first < nv; first += s.Population.VillagesPerDistrict {
-			last := min(nv, first+s.Population.VillagesPerDistrict)
-			d := District{ID: len(w.districts), Region: r}
-			for v := first; v < last; v++ {
-				lo, hi := hh*v/nv, hh*(v+1)/nv
-				d.Villages = append(d.Villages, Village{First: int32(lo - hh*first/nv), End: int32(hi - hh*first/nv)})
+		firstVillage := len(w.villages)
+		for v := 0; v < nv; v++ {
+			if v%s.Population.VillagesPerDistrict == 0 {
+				w.districts = append(w.districts, District{region: r, first: len(w.villages)})
 			}
-			d.size = hh*last/nv - hh*first/nv
-			w.regions[r].districts = append(w.regions[r].districts, d.ID)
-			w.districts = append(w.districts, d)
-			total += d.size
+			d := len(w.districts) - 1
+			lo, hi := off+hh*v/nv, off+hh*(v+1)/nv
+			w.villages = append(w.villages, Village{ID: len(w.villages), Region: r, District: d, First: lo, End: hi})
+			w.districts[d].end = len(w.villages)
+		}
+		off += hh
+		// Shards: consecutive villages of the region, about shardHouseholds each.
+		sh := shard{region: r, first: firstVillage}
+		size := 0
+		for v := firstVillage; v < len(w.villages); v++ {
+			size += w.villages[v].End - w.villages[v].First
+			if size >= shardHouseholds || v == len(w.villages)-1 {
+				sh.end = v + 1
+				w.shards = append(w.shards, sh)
+				sh = shard{region: r, first: v + 1}
+				size = 0
+			}
 		}
 	}
-	all := make([]agents.Household, total)
-	off, vid := 0, 0
-	for i := range w.districts {
-		d := &w.districts[i]
-		d.Households = all[off : off+d.size : off+d.size]
-		off += d.size
-		for v := range d.Villages {
-			d.Villages[v].ID = vid
-			vid++
-		}
-	}
+	w.households = make([]agents.Household, off)
 }
 
 // apportion splits n among regions in proportion to their shares by the
@@ -207,16 +226,15 @@ func (w *World) census() []WeekTally {
 	env := agents.Env{CollectiveP: 1, IndividualP: 1, Draft: w.draft}
 	env.Prepare(&w.s.Household, &w.s.Cadre, &w.s.Mechanisms)
 	out := make([]WeekTally, len(w.regions))
-	for i := range w.districts {
-		d := &w.districts[i]
+	for v := range w.villages {
+		vil := &w.villages[v]
 		var t agents.Tally
-		for h := range d.Households {
-			d.Households[h].Census(&env, &w.s.Household, &t)
+		hs := w.households[vil.First:vil.End]
+		for h := range hs {
+			hs[h].Census(&env, &w.s.Household, &t)
 		}
-		out[d.Region].Tally.Add(&t)
-		for v := range d.Villages {
-			out[d.Region].Reported += d.Villages[v].Share * float64(d.Villages[v].End-d.Villages[v].First)
-		}
+		out[vil.Region].Tally.Add(&t)
+		out[vil.Region].Reported += vil.Share * float64(len(hs))
 	}
 	for r := range out {
 		w.regions[r].base = 1
@@ -242,13 +260,18 @@ func (w *World) Step() []WeekTally {
 		w.week.urban = w.s.Mechanisms.UrbanCadres
 	}
 	w.updateWeather(start)
-	w.pool.do(len(w.districts), w.stepFn)
+	w.pool.do(len(w.shards), w.stepFn)
 
+	// The step boundary: districts learn their cadres' reports and
+	// punishments, shards' tallies add up to regions, regions report.
+	for d := range w.districts {
+		w.districts[d].review(w.villages)
+	}
 	out := w.tallies
 	clear(out)
-	for i := range w.districts {
-		d := &w.districts[i]
-		out[d.Region].add(&d.week)
+	for i := range w.shards {
+		sh := &w.shards[i]
+		out[sh.region].add(&sh.week)
 	}
 	for r := range out {
 		w.reports[r] = out[r].report()
