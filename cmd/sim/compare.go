@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -65,7 +63,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		scenarios = append(scenarios, s)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptible()
 	defer stop()
 	var bar *progress.Reporter
 	if !*quiet {
@@ -83,7 +81,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	info := compare.Info{
-		Command:    "sim " + strings.Join(append([]string{"compare"}, args...), " "),
+		Command:    commandLine("compare", args),
 		Version:    version.String(),
 		Households: scenarios[0].Population.Households,
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/collsim/collsim/sim/scenario"
+	"github.com/collsim/collsim/sim/validity"
 )
 
 var updateDocs = flag.Bool("update-docs", false, "rewrite the generated parts of docs/MODEL.md")
@@ -35,5 +36,42 @@ func TestModelDocParameters(t *testing.T) {
 			return
 		}
 		t.Errorf("the parameter table of %s is out of date: run go test ./cmd/sim -run ModelDoc -update-docs", path)
+	}
+}
+
+// TestModelDocValidity keeps the generated parts of docs/MODEL.md §7
+// (Calibration) and §10 (Validity) true to docs/validity/, which
+// scripts/validity.sh regenerates: each must be exactly the file
+// sim validity-docs wrote there. The script runs this test with
+// -update-docs as its last step.
+func TestModelDocValidity(t *testing.T) {
+	const path = "../../docs/MODEL.md"
+	for _, part := range []struct{ name, file string }{
+		{"calibration", "../../docs/validity/" + validity.DocsModelCalib},
+		{"validity", "../../docs/validity/" + validity.DocsModelValid},
+	} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(part.file)
+		if err != nil {
+			t.Fatalf("%v: run scripts/validity.sh", err)
+		}
+		doc := string(b)
+		begin, end := "<!-- "+part.name+":begin -->\n", "<!-- "+part.name+":end -->"
+		i, j := strings.Index(doc, begin), strings.Index(doc, end)
+		if i < 0 || j < i {
+			t.Fatalf("%s has no %q ... %q markers", path, begin, end)
+		}
+		if got := doc[i+len(begin) : j]; got != string(want) {
+			if *updateDocs {
+				if err := os.WriteFile(path, []byte(doc[:i+len(begin)]+string(want)+doc[j:]), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			t.Errorf("the %s part of %s is not %s: run scripts/validity.sh (or go test ./cmd/sim -run ModelDocValidity -update-docs)", part.name, path, part.file)
+		}
 	}
 }

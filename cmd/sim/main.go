@@ -10,6 +10,10 @@
 //	sim compare A.toml B.toml [...] [--replicates N] --out report.html [--format html|md]
 //	sim serve [--addr 127.0.0.1:8080]
 //	sim bench FILE.toml [--households N] [--workers N]
+//	sim calibrate SCENARIO.toml --targets T.toml [...] --params P.toml [--out DIR] [--resume] [--shard I/N]
+//	sim validate-history SCENARIO.toml --targets T.toml [...] [--replicates 10] [--out DIR]
+//	sim sensitivity SWEEP.toml [--out DIR] [--resume] [--shard I/N] [--bootstrap N]
+//	sim ablate SCENARIO.toml [--mechanisms a,b] [--replicates 10] [--out DIR]
 //	sim params [--markdown]
 //	sim version
 //
@@ -17,14 +21,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
+
+	"github.com/collsim/collsim/sim/sweep"
 )
 
 // command is a subcommand of sim.
@@ -39,7 +48,7 @@ type command struct {
 var commands []command
 
 // order is the order of the usage list; commands not named here follow.
-var order = []string{"run", "validate", "sweep", "merge", "compare", "serve", "bench", "calibrate", "params", "version"}
+var order = []string{"run", "validate", "sweep", "merge", "compare", "serve", "bench", "calibrate", "validate-history", "sensitivity", "ablate", "params", "version"}
 
 func register(c command) {
 	commands = append(commands, c)
@@ -149,6 +158,46 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// interruptible returns a context cancelled by Ctrl-C (SIGINT) or by SIGTERM,
+// which Slurm and Kubernetes send before they kill a job.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// commandLine returns the command line of a subcommand, for provenance.
+func commandLine(name string, args []string) string {
+	return "sim " + strings.Join(append([]string{name}, args...), " ")
+}
+
+// shardFlag is a --shard I/N flag, checked when it is set.
+type shardFlag struct{ sweep.Shard }
+
+func (f *shardFlag) String() string {
+	if f == nil || f.Shard == (sweep.Shard{}) {
+		return ""
+	}
+	return f.Shard.String()
+}
+
+func (f *shardFlag) Set(v string) (err error) {
+	f.Shard, err = sweep.ParseShard(v)
+	return err
+}
+
+// workersFlag is a --workers N flag: at least one.
+type workersFlag int
+
+func (f *workersFlag) String() string { return strconv.Itoa(int(*f)) }
+
+func (f *workersFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return fmt.Errorf("want a whole number of at least 1, got %q", v)
+	}
+	*f = workersFlag(n)
+	return nil
+}
 
 // optionalInt is an integer flag that knows whether it was given.
 type optionalInt struct {

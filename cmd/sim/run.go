@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/collsim/collsim/internal/progress"
@@ -84,7 +80,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptible()
 	defer stop()
 	var bar *progress.Reporter
 	if !*quiet {
@@ -95,7 +91,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("interrupted: %w (nothing written)", err)
 	}
-	command := "sim " + strings.Join(append([]string{"run"}, args...), " ")
+	command := commandLine("run", args)
 	sum, err := output.WriteRun(dir, s, res, version.String(), command)
 	if err != nil {
 		return err

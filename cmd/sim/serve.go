@@ -8,8 +8,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"runtime"
 	"time"
 
@@ -54,7 +52,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "collsim %s: %d scenarios from %s; open http://%s/ (Ctrl-C stops)\n",
 		version.String(), len(srv.Catalogue().Entries), *dir, ln.Addr())
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptible()
 	defer stop()
 	go func() {
 		<-ctx.Done()

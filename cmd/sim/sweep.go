@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/collsim/collsim/internal/version"
@@ -23,10 +19,12 @@ func init() {
 
 func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sweep", "FILE.toml [--workers N] [--out DIR] [--resume] [--shard I/N] [--dry-run]", stderr)
-	workers := fs.Int("workers", runtime.NumCPU(), "runs at a time, each on one core (results do not depend on it)")
+	workers := workersFlag(runtime.NumCPU())
+	fs.Var(&workers, "workers", "runs at a time, each on one core (results do not depend on it)")
 	out := fs.String("out", "", "write into `DIR` (default results/<sweep name>); a shard writes into DIR/shard-I-of-N")
 	resume := fs.Bool("resume", false, "finish the sweep whose journal is in the output folder: run only what is missing")
-	shardFlag := fs.String("shard", "", "run only shard `I/N` of the sweep, the runs k with k mod N = I (0 ≤ I < N); merge the shards with sim merge")
+	var shard shardFlag
+	fs.Var(&shard, "shard", "run only shard `I/N` of the sweep, the runs k with k mod N = I (0 ≤ I < N); merge the shards with sim merge")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	dry := fs.Bool("dry-run", false, "check the sweep file and print its points; run nothing")
 	pos, err := parse(fs, args)
@@ -35,17 +33,6 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(pos) != 1 {
 		fs.Usage()
-		return errUsage
-	}
-	var shard sweep.Shard
-	if *shardFlag != "" {
-		if shard, err = sweep.ParseShard(*shardFlag); err != nil {
-			fmt.Fprintf(stderr, "sim sweep: --shard: %v\n", err)
-			return errUsage
-		}
-	}
-	if *workers < 1 {
-		fmt.Fprintf(stderr, "sim sweep: --workers %d: want at least 1\n", *workers)
 		return errUsage
 	}
 	sw, err := sweep.Load(pos[0])
@@ -62,15 +49,15 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	}
 	dir = shard.Dir(dir)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	opt := sweep.Options{
 		Dir:     dir,
-		Workers: *workers,
+		Workers: int(workers),
 		Resume:  *resume,
-		Shard:   shard,
+		Shard:   shard.Shard,
 		Version: version.String(),
-		Command: "sim " + strings.Join(append([]string{"sweep"}, args...), " "),
+		Command: commandLine("sweep", args),
 	}
 	if !*quiet {
 		opt.Log = stderr
@@ -91,7 +78,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if shard.Count > 0 {
 		fmt.Fprintf(stdout, ", every %s", ordinal(shard.Count))
 	}
-	fmt.Fprintf(stdout, "): %d run now with %d workers in %s", rep.Ran, *workers, time.Since(began).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "): %d run now with %d workers in %s", rep.Ran, int(workers), time.Since(began).Round(time.Millisecond))
 	if rep.Before > 0 {
 		fmt.Fprintf(stdout, ", %d from the journal", rep.Before)
 	}

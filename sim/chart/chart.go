@@ -4,16 +4,12 @@
 package chart
 
 import (
-	"fmt"
 	"image/color"
 	"io"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/collsim/collsim/sim/calendar"
 )
@@ -26,38 +22,11 @@ type Figure struct {
 
 // Write draws the figure in format "png" or "svg" to w.
 func (f *Figure) Write(w io.Writer, format string) error {
-	var out io.WriterTo
-	switch format {
-	case "png":
-		img := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(110))
-		f.draw(draw.New(img))
-		out = vgimg.PngCanvas{Canvas: img}
-	case "svg":
-		s := vgsvg.New(f.Width, f.Height)
-		f.draw(draw.New(s))
-		out = s
-	default:
-		return fmt.Errorf("chart: unknown format %q (want png or svg)", format)
-	}
-	_, err := out.WriteTo(w)
-	return err
-}
-
-func (f *Figure) draw(c draw.Canvas) {
-	n := len(f.Plots)
-	if n == 1 {
-		f.Plots[0].Draw(c)
-		return
-	}
-	tiles := draw.Tiles{Rows: n, Cols: 1, PadY: vg.Millimeter * 4, PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2}
-	grid := make([][]*plot.Plot, n)
+	rows := make([][]*plot.Plot, len(f.Plots))
 	for i, p := range f.Plots {
-		grid[i] = []*plot.Plot{p}
+		rows[i] = []*plot.Plot{p}
 	}
-	canvases := plot.Align(grid, tiles, c)
-	for i, p := range f.Plots {
-		p.Draw(canvases[i][0])
-	}
+	return (&Grid{Plots: rows, Width: f.Width, Height: f.Height}).Write(w, format)
 }
 
 // Series is a named line over dates.

@@ -13,16 +13,20 @@ import (
 // and how, the design, the replicates and the outputs to summarise. Load
 // reads one strictly and resolves it into a Sweep.
 type File struct {
-	Name        string       `toml:"name" doc:"short name; the default output folder is results/<name>"`
-	Description string       `toml:"description" doc:"what the sweep asks"`
-	Base        string       `toml:"base" doc:"the base scenario file, relative to the sweep file"`
-	Seed        int64        `toml:"seed" min:"0" max:"9223372036854775807" doc:"sweep seed: every run's seed and the Latin hypercube derive from it"`
-	Replicates  int          `toml:"replicates" min:"1" max:"100000" doc:"runs (seeds) per point"`
-	Design      string       `toml:"design" doc:"grid (every combination of values) or lhs (a Latin hypercube of points)"`
-	Points      int          `toml:"points" doc:"points of a Latin hypercube (design = \"lhs\")"`
-	Set         []string     `toml:"set" doc:"overrides applied to every run, in the --set syntax (\"population.households=5000\")"`
-	Parameters  []ParamSpec  `toml:"parameters" doc:"the parameters to vary; the first is the main one (the chart's x axis)"`
-	Outputs     []OutputSpec `toml:"outputs" doc:"the outputs to summarise; the first is the main one (the chart's y axis)"`
+	Name         string       `toml:"name" doc:"short name; the default output folder is results/<name>"`
+	Description  string       `toml:"description" doc:"what the sweep asks"`
+	Base         string       `toml:"base" doc:"the base scenario file, relative to the sweep file"`
+	Seed         int64        `toml:"seed" min:"0" max:"9223372036854775807" doc:"sweep seed: every run's seed and the Latin hypercube derive from it"`
+	Replicates   int          `toml:"replicates" min:"1" max:"100000" doc:"runs (seeds) per point"`
+	Design       string       `toml:"design" doc:"grid (every combination of values), lhs (a Latin hypercube of points), list (point k takes the k-th value of every parameter), morris (elementary-effect trajectories) or sobol (a Saltelli design for Sobol indices)"`
+	Points       int          `toml:"points" doc:"points of a Latin hypercube (design = \"lhs\")"`
+	Trajectories int          `toml:"trajectories" doc:"trajectories of a Morris design (design = \"morris\"), each of k+1 points for k parameters"`
+	Levels       int          `toml:"levels" doc:"grid levels of a Morris design (even; default 4)"`
+	Samples      int          `toml:"samples" doc:"base samples of a Sobol design (design = \"sobol\"): n(k+2) points for k parameters"`
+	CommonSeeds  bool         `toml:"common_seeds" doc:"every point runs with the same replicate seeds (common random numbers), so that points differ by their values only; Morris and Sobol designs share seeds within each trajectory or row"`
+	Set          []string     `toml:"set" doc:"overrides applied to every run, in the --set syntax (\"population.households=5000\")"`
+	Parameters   []ParamSpec  `toml:"parameters" doc:"the parameters to vary; the first is the main one (the chart's x axis)"`
+	Outputs      []OutputSpec `toml:"outputs" doc:"the outputs to summarise; the first is the main one (the chart's y axis)"`
 }
 
 // ParamSpec is one [[parameters]] table: a scenario key and either a list of
@@ -52,14 +56,31 @@ type OutputSpec struct {
 
 // defaultFile returns a sweep file's defaults.
 func defaultFile() File {
-	return File{Seed: 1, Replicates: 1, Design: designGrid}
+	return File{Seed: 1, Replicates: 1, Design: designGrid, Levels: 4}
 }
 
 // Designs.
 const (
-	designGrid = "grid"
-	designLHS  = "lhs"
+	designGrid   = "grid"
+	designLHS    = "lhs"
+	designList   = "list"
+	designMorris = "morris"
+	designSobol  = "sobol"
 )
+
+// sampled reports whether a design samples its parameters' distributions.
+func sampled(design string) bool {
+	return design == designLHS || design == designMorris || design == designSobol
+}
+
+// NumberValue returns a number as a Value.
+func NumberValue(x float64) Value { return Value{x} }
+
+// BoolValue returns a boolean as a Value.
+func BoolValue(b bool) Value { return Value{b} }
+
+// DateValue returns a date as a Value.
+func DateValue(d calendar.Date) Value { return Value{d.String()} }
 
 // Value is a value of a sweep file as TOML wrote it: a number (int64 or
 // float64), a date (time.Time), a string or a boolean; the zero Value is

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/collsim/collsim/internal/strict"
@@ -28,6 +29,9 @@ func FuzzParse(f *testing.F) {
 	for _, tt := range brokenTests {
 		f.Add([]byte(tt.src))
 	}
+	for _, tt := range screeningBroken {
+		f.Add([]byte(tt.src))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sw, err := Parse("testdata/fuzz.toml", data)
 		if err != nil {
@@ -44,6 +48,30 @@ func FuzzParse(f *testing.F) {
 			if _, err := scenario.Parse(BaseName, sw.baseTOML, sw.Sets(k)...); err != nil {
 				t.Fatalf("point %d: %v", k, err)
 			}
+		}
+	})
+}
+
+// FuzzParseJournal checks that parseJournal never panics and that every row
+// it accepts lies within its sweep, in its shard, with its seed.
+func FuzzParseJournal(f *testing.F) {
+	h := journalHead()
+	f.Add([]byte(h + journalRow(0, 0, ",0.5") + journalRow(1, 1, ",NaN")))
+	f.Add([]byte(strings.Replace(h, "# parameters:", "# seed block: 2\n# parameters:", 1) + journalRow(0, 0, ",1")))
+	f.Add([]byte(h[:len(h)/2]))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		jd, err := parseJournal("j.csv", data)
+		if err != nil {
+			return
+		}
+		for _, r := range jd.rows {
+			if r.Point < 0 || r.Point >= jd.Points || r.Replicate < 0 || r.Replicate >= jd.Replicates ||
+				!jd.Shard.Has(r.Point*jd.Replicates+r.Replicate) || r.Seed != RunSeed(jd.Seed, r.Point/max(1, jd.SeedBlock), r.Replicate) {
+				t.Fatalf("accepted row %+v of %+v", r, jd.header)
+			}
+		}
+		if jd.good > int64(len(data)) {
+			t.Fatalf("good up to %d of %d bytes", jd.good, len(data))
 		}
 	})
 }

@@ -37,6 +37,7 @@ type header struct {
 	Design     string
 	Points     int
 	Replicates int
+	SeedBlock  int // points sharing their replicates' seeds (1: none)
 	Shard      Shard
 	Params     []string
 	Outputs    []string
@@ -45,7 +46,7 @@ type header struct {
 // header returns the journal header of the sweep or of one shard of it.
 func (sw *Sweep) header(version string, shard Shard) header {
 	h := header{Sweep: sw.Name, Hash: sw.Hash, Version: version, Seed: sw.Seed, Design: sw.Design,
-		Points: len(sw.Points), Replicates: sw.Replicates, Shard: shard.norm()}
+		Points: len(sw.Points), Replicates: sw.Replicates, SeedBlock: max(1, sw.SeedBlock), Shard: shard.norm()}
 	for _, p := range sw.Params {
 		h.Params = append(h.Params, p.Key)
 	}
@@ -75,9 +76,13 @@ func (h *header) encode() []byte {
 		{"design", h.Design},
 		{"points", strconv.Itoa(h.Points)},
 		{"replicates", strconv.Itoa(h.Replicates)},
+		{"seed block", strconv.Itoa(max(1, h.SeedBlock))},
 		{"parameters", strconv.Itoa(len(h.Params))},
 		{"shard", h.Shard.String()},
 	} {
+		if kv[0] == "seed block" && kv[1] == "1" {
+			continue // the default, and journals before seed blocks have no such line
+		}
 		b.WriteString("# " + kv[0] + ": " + kv[1] + "\n")
 	}
 	writeRecord(&b, h.table().columns())
@@ -92,7 +97,7 @@ func (h *header) sameSweep(g *header) string {
 		return "another sweep file or base scenario (hash " + g.Hash + ", not " + h.Hash + ")"
 	case h.Version != g.Version:
 		return "another version of collsim (" + g.Version + ", not " + h.Version + ")"
-	case h.Seed != g.Seed || h.Design != g.Design || h.Points != g.Points || h.Replicates != g.Replicates ||
+	case h.Seed != g.Seed || h.Design != g.Design || h.Points != g.Points || h.Replicates != g.Replicates || h.SeedBlock != g.SeedBlock ||
 		!slices.Equal(h.Params, g.Params) || !slices.Equal(h.Outputs, g.Outputs) || h.Sweep != g.Sweep:
 		return "another sweep"
 	}
@@ -233,6 +238,12 @@ func parseJournal(path string, data []byte) (*journalData, error) {
 		return x
 	}
 	h.Points, h.Replicates, params = num("points"), num("replicates"), num("parameters")
+	h.SeedBlock = 1
+	if _, ok := fields["seed block"]; ok {
+		if h.SeedBlock = num("seed block"); h.SeedBlock < 1 {
+			errs = append(errs, fmt.Errorf("seed block: %d is not a count of points", h.SeedBlock))
+		}
+	}
 	seed, err := strconv.ParseUint(fields["seed"], 10, 64)
 	errs = append(errs, err)
 	h.Seed = seed
@@ -291,7 +302,7 @@ func (h *header) parseRow(line string) (Row, error) {
 	switch k := p*h.Replicates + q; {
 	case p < 0 || p >= h.Points || q < 0 || q >= h.Replicates:
 		return Row{}, fmt.Errorf("no point %d, replicate %d in a sweep of %d points × %d replicates", p, q, h.Points, h.Replicates)
-	case s != RunSeed(h.Seed, p, q):
+	case s != RunSeed(h.Seed, p/max(1, h.SeedBlock), q):
 		return Row{}, fmt.Errorf("the seed of point %d, replicate %d is not %d", p, q, s)
 	case !h.Shard.Has(k):
 		return Row{}, fmt.Errorf("run %d (point %d, replicate %d) is not in shard %s", k, p, q, h.Shard)

@@ -11,7 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/collsim/collsim/internal/strict"
 	"github.com/collsim/collsim/sim/scenario"
@@ -30,6 +33,16 @@ type Sweep struct {
 	Params     []Param
 	Points     [][]Value // Points[point][parameter]
 	Outputs    []Output
+
+	// Unit holds, for a Latin hypercube, Morris or Sobol design, each
+	// point's coordinates in the unit cube, from which its values are the
+	// parameters' quantiles; nil for a grid or a list.
+	Unit [][]float64
+
+	// SeedBlock is how many consecutive points share their replicates'
+	// seeds: 1 (each point its own seeds), all the points (common_seeds),
+	// a Morris trajectory (k+1) or a row of a Sobol design (k+2).
+	SeedBlock int
 
 	// Hash identifies the sweep: the SHA-256 of the sweep file and of the
 	// resolved base scenario. A journal records it, and resuming or merging
@@ -142,25 +155,56 @@ func (c *checker) knownKey(key, set string, base []byte) bool {
 // shape checks what the file says without the base scenario: the design,
 // and that each parameter and output says one thing.
 func (c *checker) shape(f *File) {
-	switch f.Design {
-	case designGrid:
-		if c.pos.Has("points") {
-			c.fail("points", "points are for design = \"lhs\"", "a grid has a point for every combination of values")
+	// Keys that belong to one design only.
+	only := map[string]string{"points": designLHS, "trajectories": designMorris, "levels": designMorris, "samples": designSobol}
+	for _, k := range []string{"points", "trajectories", "levels", "samples"} {
+		if c.pos.Has(k) && f.Design != only[k] {
+			c.fail(k, fmt.Sprintf("%s are for design = %q", k, only[k]), "")
 		}
+	}
+	switch f.Design {
+	case designGrid, designList:
 	case designLHS:
 		if f.Points < 1 {
 			c.fail("design", "a Latin hypercube needs points = N (at least 1)", "")
 		} else if f.Points > maxPoints {
 			c.fail("points", fmt.Sprintf("%d points are more than %d", f.Points, maxPoints), "")
 		}
+	case designMorris:
+		switch {
+		case f.Trajectories < 1:
+			c.fail("design", "a Morris design needs trajectories = R (at least 1)", "10 to 20 trajectories are usual for screening")
+		case f.Trajectories*(len(f.Parameters)+1) > maxPoints:
+			c.fail("trajectories", fmt.Sprintf("%d trajectories of %d points are more than %d points", f.Trajectories, len(f.Parameters)+1, maxPoints), "")
+		}
+		if f.Levels < 2 || f.Levels%2 != 0 || f.Levels > 100 {
+			c.fail("levels", fmt.Sprintf("%d levels: want an even number from 2 to 100", f.Levels), "4 is usual")
+		}
+	case designSobol:
+		switch {
+		case f.Samples < 2:
+			c.fail("design", "a Sobol design needs samples = N (at least 2; a power of two is best)", "")
+		case f.Samples*(len(f.Parameters)+2) > maxPoints:
+			c.fail("samples", fmt.Sprintf("%d samples of %d points are more than %d points", f.Samples, len(f.Parameters)+2, maxPoints), "")
+		}
+		if len(f.Parameters) > maxSobolParams {
+			c.fail("parameters", fmt.Sprintf("a Sobol design takes at most %d parameters, not %d", maxSobolParams, len(f.Parameters)), "screen them first with design = \"morris\"")
+		}
 	default:
-		c.fail("design", fmt.Sprintf("unknown design %q", f.Design), `want "grid" or "lhs"`)
+		c.fail("design", fmt.Sprintf("unknown design %q", f.Design), `want "grid", "lhs", "list", "morris" or "sobol"`)
 	}
 	if f.Base == "" {
 		c.fail("base", "no base scenario", `set base = "../historical-1929.toml" (relative to the sweep file)`)
 	}
-	if len(f.Parameters) == 0 {
-		c.fail("parameters", "no parameters to vary", `add a [[parameters]] table with a key and values`)
+	if len(f.Parameters) == 0 && f.Design != designList {
+		c.fail("parameters", "no parameters to vary", `add a [[parameters]] table with a key and values (only design = "list" may have none: it runs the base scenario alone)`)
+	}
+	if f.Design == designList {
+		for i, p := range f.Parameters {
+			if n, n0 := len(p.Values), len(f.Parameters[0].Values); n != n0 && c.pos.Has(strict.IndexKey("parameters", i)+".values") {
+				c.fail(strict.IndexKey("parameters", i)+".values", fmt.Sprintf("%d values, but parameters[0] has %d", n, n0), "in a list design point k takes the k-th value of every parameter")
+			}
+		}
 	}
 	if len(f.Outputs) == 0 {
 		c.fail("outputs", "no outputs to summarise", `add an [[outputs]] table, e.g. summary = "peak_share"`)
@@ -188,6 +232,9 @@ func (c *checker) shape(f *File) {
 		case list && rng || list && dist || rng && dist:
 			c.fail(key, "give one of values, a range (from, to, step) or a distribution", "")
 			continue
+		case f.Design == designList && !list:
+			c.fail(key, "a list design takes values only", "point k takes the k-th value of every parameter")
+			continue
 		case list:
 			if len(p.Values) == 0 {
 				c.fail(key+".values", "empty list of values", "")
@@ -212,8 +259,10 @@ func (c *checker) shape(f *File) {
 			switch {
 			case !ok:
 				c.fail(key+".distribution", fmt.Sprintf("unknown distribution %q", p.Distribution), "want uniform, loguniform or normal")
-			case f.Design != designLHS:
-				c.fail(key+".distribution", "a distribution is sampled: it needs design = \"lhs\"", "for a grid give values or a range")
+			case !sampled(f.Design):
+				c.fail(key+".distribution", "a distribution is sampled: it needs design = \"lhs\", \"morris\" or \"sobol\"", "for a grid give values or a range")
+			case p.Distribution == "normal" && (f.Design == designMorris || f.Design == designSobol) && (!has("min") || !has("max")):
+				c.fail(key, "a "+f.Design+" design covers a bounded range: give the normal distribution min and max", "")
 			case p.Distribution == "normal" && (!has("mean") || !has("sd") || p.SD <= 0):
 				c.fail(key, "a normal distribution needs mean and sd above 0", "")
 			case p.Distribution != "normal" && (!has("min") || !has("max")):
@@ -428,22 +477,50 @@ func newDistribution(ps *ParamSpec, typ string) (*distribution, string, string) 
 // points makes the points of the design and checks each on the base scenario.
 func (sw *Sweep) points(c *checker) {
 	var err string
-	if sw.Design == designLHS {
-		sw.Points = lhs(sw.Params, sw.File.Points, sw.Seed)
-	} else {
+	switch sw.Design {
+	case designLHS:
+		sw.Points, sw.Unit = lhs(sw.Params, sw.File.Points, sw.Seed)
+	case designList:
+		sw.Points = list(sw.Params)
+	case designMorris, designSobol:
+		sw.Points, sw.Unit, err = screening(sw.Design, sw.Params, &sw.File, sw.Seed)
+	default:
 		sw.Points, err = grid(sw.Params)
 	}
 	if err != "" {
 		c.fail("parameters", err, "")
 		return
 	}
+	sw.SeedBlock = 1
+	switch {
+	case sw.Design == designMorris:
+		sw.SeedBlock = len(sw.Params) + 1
+	case sw.Design == designSobol:
+		sw.SeedBlock = len(sw.Params) + 2
+	case sw.File.CommonSeeds:
+		sw.SeedBlock = len(sw.Points)
+	}
 	if len(sw.Points)*sw.Replicates > maxRuns {
 		c.fail("replicates", fmt.Sprintf("%d points × %d replicates are more than %d runs", len(sw.Points), sw.Replicates, maxRuns), "")
 		return
 	}
+	// Each point is checked on its own (points valid alone may break a rule
+	// together), on every CPU: a Sobol design has thousands. The first five
+	// bad points are reported, in order.
+	errs := make([]error, len(sw.Points))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.NumCPU(), len(sw.Points)/64)) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < len(sw.Points); k = int(next.Add(1) - 1) {
+				_, errs[k] = scenario.Parse(BaseName, sw.baseTOML, sw.Sets(k)...)
+			}
+		})
+	}
+	wg.Wait()
 	bad := 0
-	for k := range sw.Points {
-		if _, err := scenario.Parse(BaseName, sw.baseTOML, sw.Sets(k)...); err != nil {
+	for k, err := range errs {
+		if err != nil {
 			c.scenarioErrors("parameters", fmt.Sprintf("point %d (%s): ", k, strings.Join(sw.Sets(k), ", ")), err)
 			if bad++; bad == 5 {
 				c.fail("parameters", "…and maybe more points", "")

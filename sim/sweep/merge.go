@@ -66,7 +66,7 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 		return nil, fmt.Errorf("runs are there twice: %s", strings.Join(dups, "; "))
 	}
 	if missing := first.missing(seen, shards); missing != "" {
-		return nil, errors.New(missing)
+		return nil, &MissingError{missing}
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
@@ -97,6 +97,12 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 	}
 	return t, t.WriteOutputs(out)
 }
+
+// MissingError is the error of Merge when runs of the sweep are in none of
+// the folders: their shards are unfinished (or not given).
+type MissingError struct{ msg string }
+
+func (e *MissingError) Error() string { return e.msg }
 
 // missing describes the runs of the sweep of h not in seen, by shard, or
 // returns "".

@@ -217,3 +217,15 @@ func quoteAll(ss []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// CheckOutput checks an output spec against the scenario base: it returns
+// the key of the spec at fault (summary, timeseries, region or date), a
+// message and a hint, or three empty strings if the output can be measured.
+func CheckOutput(spec OutputSpec, base *scenario.Scenario) (key, msg, hint string) {
+	regions := []string{"ALL"}
+	for _, r := range base.Regions {
+		regions = append(regions, r.Name)
+	}
+	_, key, msg, hint = newOutput(spec, regions, base)
+	return key, msg, hint
+}

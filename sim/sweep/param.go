@@ -84,6 +84,17 @@ func round(x float64, digits int) float64 {
 	return y
 }
 
+// ParamType returns the type of the scenario parameter at key, in the
+// --set syntax ("cadre.courage", 'regions."North Caucasus".zeal'): float,
+// integer, date, day, boolean or string, or "" if there is none.
+func ParamType(key string) string {
+	segs, ok := strict.SplitKey(key)
+	if !ok {
+		return ""
+	}
+	return paramType(segs)
+}
+
 // paramType returns the type of the scenario parameter at the key parts
 // segs (as scenario.Parameters names it: float, integer, date, day,
 // boolean, string), or "" if there is none.

@@ -197,6 +197,10 @@ func (t *Table) Chart() *chart.Figure {
 		if name == "" {
 			name = t.Outputs[0]
 		}
+		main := ""
+		if len(p.Params) > 0 {
+			main = p.Params[0]
+		}
 		g, ok := byName[name]
 		if !ok {
 			g = &group{name: name}
@@ -204,10 +208,10 @@ func (t *Table) Chart() *chart.Figure {
 			groups = append(groups, g)
 		}
 		s := p.Outputs[0]
-		g.s.X = append(g.s.X, xs[p.Params[0]])
+		g.s.X = append(g.s.X, xs[main])
 		g.s.Y, g.s.Lo, g.s.Hi = append(g.s.Y, s.Mean), append(g.s.Lo, s.Lo), append(g.s.Hi, s.Hi)
 	}
-	points := t.Design == designLHS || len(groups) > maxGroups
+	points := t.Design != designGrid || len(groups) > maxGroups
 	if points {
 		all := &group{name: t.Outputs[0]}
 		for _, g := range groups {
@@ -232,7 +236,7 @@ func (t *Table) Chart() *chart.Figure {
 			series[i].Hi = append(series[i].Hi, s.Hi[k])
 		}
 	}
-	title := fmt.Sprintf("%s: %s against %s (mean, 95%% CI)", t.Name, t.Outputs[0], t.Params[0])
+	title := fmt.Sprintf("%s: %s against %s (mean, 95%% CI)", t.Name, t.Outputs[0], xlabel)
 	p := chart.BandPlot(title, xlabel, t.Outputs[0], series, points, ticks)
 	return &chart.Figure{Plots: []*plot.Plot{p}, Width: 8 * vg.Inch, Height: 5.5 * vg.Inch}
 }
@@ -242,6 +246,9 @@ func (t *Table) Chart() *chart.Figure {
 // among the values (with the values as ticks).
 func (t *Table) axis() (map[string]float64, plot.Ticker, string) {
 	xs := map[string]float64{}
+	if len(t.Params) == 0 {
+		return map[string]float64{"": 0}, plot.ConstantTicks{{Value: 0, Label: "base scenario"}}, "point"
+	}
 	var vals []string
 	for _, r := range t.Rows {
 		if _, ok := xs[r.Params[0]]; !ok {

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# scripts/validity.sh regenerates docs/validity/ and the generated parts of
+# docs/MODEL.md §7 (Calibration) and §10 (Validity): it calibrates the
+# historical scenario (writing scenarios/calibrated/historical-1929.toml),
+# validates the calibrated and the hand-calibrated scenarios against the
+# targets, runs the Morris and Sobol sensitivity sweeps and the mechanism
+# ablation, and copies the reports (Markdown, CSV, PNG, SVG) into
+# docs/validity/. About 15–25 minutes on two cores; every long command runs
+# under nice -n 19.
+#
+# Usage: scripts/validity.sh            # from scratch (results/validity/ is the scratch folder)
+#        RESUME=1 scripts/validity.sh   # continue an interrupted run
+#        WORKERS=N scripts/validity.sh  # runs at a time (default: the number of CPUs)
+#
+# Reduced sizes, to stay within the time (docs/validity/README.md says what
+# they cost): the calibration and the ablation run 50,000 households (1:500),
+# the sensitivity sweeps 20,000 (1:1250); the validation runs the scenarios
+# at their own 250,000 (1:100).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+start=$(date +%s)
+log() { printf '\n== %s (%ds)\n' "$*" "$(( $(date +%s) - start ))" >&2; }
+
+work=results/validity
+docs=docs/validity
+workers=${WORKERS:-$(nproc)}
+resume=()
+if [ -n "${RESUME:-}" ]; then
+	resume=(--resume)
+else
+	rm -rf "$work"
+fi
+mkdir -p "$work" "$docs"
+sim="$work/sim"
+go build -o "$sim" ./cmd/sim
+run() { nice -n 19 "$sim" "$@" --workers "$workers"; }
+
+log "calibrating the historical scenario (ABC-SMC)"
+run calibrate scenarios/historical-1929.toml \
+	--targets data/targets/seed.toml --targets data/targets/record.toml \
+	--params data/calibration/historical-1929.toml \
+	--out "$work/calibration" --calibrated scenarios/calibrated/historical-1929.toml "${resume[@]}" \
+	| tee "$work/calibration.txt"
+
+log "validating the calibrated scenario against history (10 replicates)"
+run validate-history scenarios/calibrated/historical-1929.toml \
+	--targets data/targets/seed.toml --targets data/targets/record.toml \
+	--replicates 10 --out "$work/history" "${resume[@]}" | tee "$work/history.txt"
+
+log "validating the hand-calibrated scenario, for comparison"
+run validate-history scenarios/historical-1929.toml \
+	--targets data/targets/seed.toml --targets data/targets/record.toml \
+	--replicates 10 --out "$work/history-hand" "${resume[@]}" | tee "$work/history-hand.txt"
+
+log "Morris screening"
+run sensitivity scenarios/sweeps/morris-historical.toml --out "$work/morris" "${resume[@]}" | tee "$work/morris.txt"
+
+log "Sobol indices"
+run sensitivity scenarios/sweeps/sobol-historical.toml --out "$work/sobol" "${resume[@]}" | tee "$work/sobol.txt"
+
+log "mechanism ablation (10 replicates, 50,000 households)"
+run ablate scenarios/calibrated/historical-1929.toml --households 50000 --replicates 10 \
+	--out "$work/ablation" "${resume[@]}" | tee "$work/ablation.txt"
+
+log "copying the reports into $docs"
+rm -rf "$docs"
+mkdir -p "$docs"
+copy() { # copy SRC-DIR DST-DIR FILES...
+	local src=$1 dst=$2
+	shift 2
+	mkdir -p "$dst"
+	for f in "$@"; do cp "$src/$f" "$dst/$f"; done
+}
+copy "$work/calibration" "$docs/calibration" calibration.md calibrate.toml particles.csv generations.csv posterior.csv pairs.png pairs.svg
+copy "$work/history" "$docs/history" history.md history.csv history.png history.svg targets.png targets.svg
+copy "$work/history-hand" "$docs/history-hand" history.md history.csv history.png history.svg targets.png targets.svg
+copy "$work/morris" "$docs/morris" sensitivity.md sensitivity.csv sensitivity.png sensitivity.svg
+copy "$work/sobol" "$docs/sobol" sensitivity.md sensitivity.csv sensitivity.png sensitivity.svg
+copy "$work/ablation" "$docs/ablation" ablation.md ablation.csv ablation.png ablation.svg
+
+took=$(( $(date +%s) - start ))
+log "writing $docs/README.md and the generated parts of docs/MODEL.md"
+"$sim" validity-docs --dir "$docs" --seconds "$took" --command "scripts/validity.sh" --cpus "$(nproc)"
+go test ./cmd/sim -run ModelDocValidity -count=1 -update-docs >/dev/null
+
+log "done: $docs regenerated in $(( $(date +%s) - start ))s"
