@@ -69,7 +69,8 @@ func (sh *shard) step(w *World) {
 }
 
 // populate draws the village's households and cadre from its own stream.
-func (vil *Village) populate(w *World) {
+// order is scratch space, reused from village to village.
+func (vil *Village) populate(w *World, order *[]int) {
 	s := w.s
 	vil.stream = rng.New(w.seed, keyVillage, uint64(vil.ID))
 	r := &vil.stream
@@ -106,16 +107,16 @@ func (vil *Village) populate(w *World) {
 	// The first collectives were formed by those of each class who best
 	// understood what they were joining.
 	members := 0
-	order := make([]int, 0, len(hs))
 	for c := agents.Class(0); c < agents.NumClasses; c++ {
-		order = order[:0]
+		o := (*order)[:0]
 		for i := range hs {
 			if hs[i].Class == c {
-				order = append(order, i)
+				o = append(o, i)
 			}
 		}
-		sort.SliceStable(order, func(a, b int) bool { return hs[order[a]].Understanding > hs[order[b]].Understanding })
-		for _, i := range order[:quota[c]] {
+		*order = o
+		sort.SliceStable(o, func(a, b int) bool { return hs[o[a]].Understanding > hs[o[b]].Understanding })
+		for _, i := range o[:quota[c]] {
 			hs[i].Status = agents.Voluntary
 			members++
 		}

@@ -99,8 +99,9 @@ func New(s *scenario.Scenario, opt Options) (*World, error) {
 	w.pool = newWorkers(opt.Workers)
 	w.pool.do(len(w.shards), func(i int) {
 		sh := &w.shards[i]
+		var order []int
 		for v := sh.first; v < sh.end; v++ {
-			w.villages[v].populate(w)
+			w.villages[v].populate(w, &order)
 		}
 	})
 	for d := range w.districts {
