@@ -38,7 +38,7 @@ type Population struct {
 	Households          int                `toml:"households" min:"1" max:"200000000" unit:"households" doc:"households simulated" src:"scenario"`
 	RealHouseholds      int                `toml:"real_households" min:"0" max:"200000000" unit:"households" doc:"households the run stands for; counts in outputs are scaled by real_households/households (0: no scaling)" src:"BRIEF §2 (about 25 million in 1929)"`
 	VillageSize         int                `toml:"village_size" min:"1" max:"100000" unit:"households" doc:"households of a village soviet, each with one cadre" src:"assumed (about 72,000 village soviets)"`
-	VillagesPerDistrict int                `toml:"villages_per_district" min:"1" max:"100000" unit:"villages" doc:"villages of a district; a district is the unit of parallel work and has one random stream" src:"assumed"`
+	VillagesPerDistrict int                `toml:"villages_per_district" min:"1" max:"100000" unit:"villages" doc:"villages of a district; a cadre sees the mean report and the share punished among its district's cadres (competition, fear)" src:"assumed"`
 	Classes             agents.ClassValues `toml:"classes" min:"0" max:"1" unit:"share of households" doc:"class shares (must sum to 1)" src:"BRIEF §1 (35% poor, 60% middle, 4–5% kulak)"`
 }
 
