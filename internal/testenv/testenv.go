@@ -7,6 +7,7 @@ package testenv
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -41,6 +42,24 @@ func Slurm(t testing.TB) {
 	}
 	if out, err := exec.Command("sinfo", "-h").CombinedOutput(); err != nil {
 		missing(t, "COLLSIM_REQUIRE_SLURM", "Slurm does not answer: sinfo: "+err.Error()+": "+string(out))
+	}
+}
+
+// ErrorLines checks that err reports one error per line, as the strict
+// loaders do, and that its i-th line contains want[i].
+func ErrorLines(t testing.TB, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %d", len(want))
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d errors, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("error %d:\n  %s\nwant it to contain\n  %s", i, lines[i], w)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/collsim/collsim/internal/strict"
+	"github.com/collsim/collsim/internal/testenv"
 	"github.com/collsim/collsim/sim/scenario"
 	"github.com/collsim/collsim/sim/sweep"
 )
@@ -58,18 +59,7 @@ func TestParseFileErrors(t *testing.T) {
 	for _, tt := range brokenTests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := ParseFile("bad.toml", []byte(tt.src))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tt.want) {
-				t.Fatalf("%d errors, want %d:\n%v", len(lines), len(tt.want), err)
-			}
-			for i, w := range tt.want {
-				if !strings.Contains(lines[i], w) {
-					t.Errorf("error %d:\n  %s\nwant it to contain\n  %s", i, lines[i], w)
-				}
-			}
+			testenv.ErrorLines(t, err, tt.want...)
 		})
 	}
 }

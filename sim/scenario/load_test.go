@@ -2,9 +2,9 @@ package scenario
 
 import (
 	"errors"
-	"strings"
 	"testing"
 
+	"github.com/collsim/collsim/internal/testenv"
 	"github.com/collsim/collsim/sim/calendar"
 )
 
@@ -292,15 +292,7 @@ func checkErrors(t *testing.T, err error, want []string) {
 	if !errors.As(err, &list) {
 		t.Fatalf("error %v is a %T, not an ErrorList", err, err)
 	}
-	lines := strings.Split(err.Error(), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("got %d errors, want %d:\n%v", len(lines), len(want), err)
-	}
-	for i := range want {
-		if !strings.Contains(lines[i], want[i]) {
-			t.Errorf("error %d:\n got %s\nwant %s", i, lines[i], want[i])
-		}
-	}
+	testenv.ErrorLines(t, err, want...)
 }
 
 func TestLoadValid(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/collsim/collsim/internal/testenv"
 )
 
 // screeningBroken are sweep files with problems of the list, Morris and
@@ -43,18 +45,7 @@ func TestScreeningParseErrors(t *testing.T) {
 	for _, tt := range screeningBroken {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("testdata/bad.toml", []byte(tt.src))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tt.want) {
-				t.Fatalf("%d errors, want %d:\n%v", len(lines), len(tt.want), err)
-			}
-			for i, w := range tt.want {
-				if !strings.Contains(lines[i], w) {
-					t.Errorf("error %d:\n  %s\nwant it to contain\n  %s", i, lines[i], w)
-				}
-			}
+			testenv.ErrorLines(t, err, tt.want...)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/collsim/collsim/internal/strict"
+	"github.com/collsim/collsim/internal/testenv"
 	"github.com/collsim/collsim/sim/scenario"
 )
 
@@ -57,18 +58,7 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range brokenTests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("bad.toml", []byte(tt.src))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tt.want) {
-				t.Fatalf("%d errors, want %d:\n%v", len(lines), len(tt.want), err)
-			}
-			for i, w := range tt.want {
-				if !strings.Contains(lines[i], w) {
-					t.Errorf("error %d:\n  %s\nwant it to contain\n  %s", i, lines[i], w)
-				}
-			}
+			testenv.ErrorLines(t, err, tt.want...)
 		})
 	}
 }
@@ -133,15 +123,7 @@ func TestCheck(t *testing.T) {
 		`t.toml:20: targets[2].date: 1935-01-01 is after the end of historical-1929`,
 		`t.toml:29: targets[3].summary: summary.json has no key peak_dat (hint: did you mean "peak_date"?)`,
 	}
-	lines := strings.Split(err.Error(), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("errors:\n%v", err)
-	}
-	for i, w := range want {
-		if !strings.Contains(lines[i], w) {
-			t.Errorf("error %d: %s, want %s", i, lines[i], w)
-		}
-	}
+	testenv.ErrorLines(t, err, want...)
 }
 
 func TestDistance(t *testing.T) {
