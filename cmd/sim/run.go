@@ -56,7 +56,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	var sf scenarioFlags
 	sf.register(fs)
 	out := fs.String("out", "", "write outputs into `DIR` (default results/<scenario name>)")
-	workers := fs.Int("workers", runtime.NumCPU(), "goroutines stepping districts in parallel (results do not depend on it)")
+	workers := fs.Int("workers", runtime.NumCPU(), "goroutines stepping shards of villages in parallel (results do not depend on it)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	pos, err := parse(fs, args)
 	if err != nil {
