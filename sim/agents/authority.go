@@ -47,6 +47,7 @@ type Authority struct {
 	p        AuthorityParams
 	m        *Mechanisms
 
+	halt       int // index of the halt phase in the timeline, or -1
 	phase      int
 	phaseStart calendar.Date
 	base       []float64 // reported shares when the phase began
@@ -61,7 +62,7 @@ type Authority struct {
 
 // NewAuthority returns an authority for a sorted timeline.
 func NewAuthority(t policy.Timeline, regions []RegionPlan, p AuthorityParams, m *Mechanisms) *Authority {
-	return &Authority{timeline: t, regions: regions, p: p, m: m, phase: -1, base: make([]float64, len(regions)), pace: 1}
+	return &Authority{timeline: t, regions: regions, p: p, m: m, halt: t.HaltIndex(), phase: -1, base: make([]float64, len(regions)), pace: 1}
 }
 
 // HaltedOn returns the date a halt first came into force, or the zero date.
@@ -89,7 +90,7 @@ func (a *Authority) Directives(d calendar.Date, reports []RegionReport, out []po
 	copy(a.unrest[1:], a.unrest[:3])
 	a.unrest[0] = un
 
-	hi := a.timeline.HaltIndex()
+	hi := a.halt
 	if a.p.HaltRule.Enabled && !a.ruleHalt && hi >= 0 && a.phase < hi && hh > 0 {
 		recent := a.unrest[0] + a.unrest[1] + a.unrest[2] + a.unrest[3]
 		loss := 0.0

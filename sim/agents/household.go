@@ -38,13 +38,11 @@ type Household struct {
 	Land          float32 // sown land, ha
 	Livestock     float32 // livestock units it holds (or brought into the collective)
 	Grain         float32 // grain stock, tonnes
-	Joined        int16   // step it joined the collective
 	Class         Class
 	Status        Status
 	Rung          policy.Rung // highest coercive measure suffered
 	Labour        uint8       // working adults
 	Flags         uint8
-	_             uint8
 }
 
 // Member reports whether h is in the collective.
@@ -84,7 +82,6 @@ func AllMechanisms() Mechanisms {
 // Env is what a household sees in one week: its cadre's action, its
 // village as it was at the end of last week, the policy and the season.
 type Env struct {
-	Step   int16
 	Season calendar.Season
 
 	// The cadre's action this week.
@@ -117,7 +114,6 @@ type Env struct {
 // weekTerms are the parts of the household rules that are the same for every
 // household of a village in a week, computed once by Env.Prepare.
 type weekTerms struct {
-	ready      bool
 	target     [NumClasses]float64 // weekly chance of being pushed a rung, by class
 	label      [NumClasses]float64 // chance of being labelled kulak when targeted
 	threshold  [NumClasses]float64
@@ -135,14 +131,13 @@ type weekTerms struct {
 	risk       float64 // risk_weight·yield_cv, or 0
 	plots      float64
 	experience float64 // experience_weight·(CP − IP)
-	grainWeek  float64 // grain_need / 52
 }
 
 // Prepare computes the terms of the week that every household of the
 // village shares. Call it after setting e's fields and before Step or Census.
 func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, m *Mechanisms) {
 	k := &e.k
-	*k = weekTerms{ready: true}
+	*k = weekTerms{}
 	tw, lw := &c.TargetLocal, &c.LabelLocal
 	if e.Urban {
 		tw, lw = &c.TargetUrban, &c.LabelUrban
@@ -155,11 +150,11 @@ func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, m *Mechanisms) {
 		k.herd[cl] = p.Livestock.Of(cl)
 	}
 	k.persuasion = p.PersuasionGain * e.Persuasion
+	k.diff = e.CollectiveP - e.IndividualP
 	if m.Demonstration && e.Share > 0 {
 		k.hasDemo = true
-		k.demo = p.DemonstrationGain * math.Max(0, e.CollectiveP-e.IndividualP) * e.Share
+		k.demo = p.DemonstrationGain * math.Max(0, k.diff) * e.Share
 	}
-	k.diff = e.CollectiveP - e.IndividualP
 	k.fearKeep = 1 - p.FearDecay
 	press := p.FearGain * e.Coercion
 	if m.NeighbourInfluence {
@@ -179,7 +174,6 @@ func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, m *Mechanisms) {
 		k.plots = p.PlotBonus
 	}
 	k.experience = p.ExperienceWeight * k.diff
-	k.grainWeek = p.GrainNeed / 52
 }
 
 // Tally accumulates what households did in a week. Counts of events are for
@@ -405,7 +399,6 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 						h.slaughter(p, t)
 					}
 				}
-				h.Joined = e.Step
 				t.Joins++
 			}
 		} else if m.LivestockSlaughter && e.Coercion > 0 && w < 0 && h.Flags&Slaughtered == 0 &&

@@ -41,6 +41,14 @@ func (t *WeekTally) add(u *WeekTally) {
 	t.CoercedCollectives.add(u.CoercedCollectives)
 }
 
+// perAdult returns output per adult, or 1 with no labour.
+func (t *WeekTally) perAdult() float64 {
+	if t.Labour > 0 {
+		return t.LabourP / t.Labour
+	}
+	return 1
+}
+
 // report is what the authority hears of the region.
 func (t *WeekTally) report() agents.RegionReport {
 	r := agents.RegionReport{Unrest: float64(t.Unrest), Households: float64(t.Households), Livestock: t.Livestock + t.Herd}
@@ -157,9 +165,8 @@ type Result struct {
 	HaltedOn     calendar.Date
 	HaltedByRule bool
 
-	all     WeekTally
-	cum     []cumulative
-	baseAll float64
+	cum  []cumulative // per region, then ALL
+	base []float64    // output per adult at step 0, per region, then ALL
 }
 
 // Totals are a region's totals over the whole run.
@@ -176,7 +183,7 @@ type Totals struct {
 const All = "ALL"
 
 func newResult(w *World) *Result {
-	res := &Result{Dates: w.dates, cum: make([]cumulative, len(w.regions)+1)}
+	res := &Result{Dates: w.dates, cum: make([]cumulative, len(w.regions)+1), base: make([]float64, len(w.regions)+1)}
 	for _, r := range w.regions {
 		res.Regions = append(res.Regions, r.spec.Name)
 	}
@@ -191,22 +198,21 @@ func (res *Result) record(w *World, tallies []WeekTally) {
 	var all WeekTally
 	for r := range tallies {
 		t := &tallies[r]
-		if step > 0 {
+		if step == 0 {
+			res.base[r] = t.perAdult()
+		} else {
 			res.cum[r].add(t)
 		}
-		rows = append(rows, makeRow(step, w.dates[step], w.regions[r].spec.Name, t, &res.cum[r], w.regions[r].base))
+		rows = append(rows, makeRow(step, w.dates[step], w.regions[r].spec.Name, t, &res.cum[r], res.base[r]))
 		all.add(t)
 	}
 	n := len(tallies)
 	if step == 0 {
-		res.baseAll = 1
-		if all.Labour > 0 {
-			res.baseAll = all.LabourP / all.Labour
-		}
+		res.base[n] = all.perAdult()
 	} else {
 		res.cum[n].add(&all)
 	}
-	rows = append(rows, makeRow(step, w.dates[step], All, &all, &res.cum[n], res.baseAll))
+	rows = append(rows, makeRow(step, w.dates[step], All, &all, &res.cum[n], res.base[n]))
 	res.Rows = append(res.Rows, rows)
 }
 
@@ -216,10 +222,7 @@ func (res *Result) finish(w *World) {
 	res.HaltedByRule = w.authority.HaltedByRule()
 	res.Totals = make([]Totals, len(res.cum))
 	for i, c := range res.cum {
-		base := res.baseAll
-		if i < len(w.regions) {
-			base = w.regions[i].base
-		}
+		base := res.base[i]
 		res.Totals[i] = Totals{
 			Joins: c.Joins, Exits: c.Exits, Unrest: c.Unrest, Slaughters: c.Slaughters, Thefts: c.Thefts,
 			GrainOutput:                      c.GrainOutput,

@@ -90,8 +90,9 @@ func (vil *Village) populate(w *World, order *[]int) {
 	vil.CollectiveP, vil.IndividualP = 1, 1
 	hs := w.households[vil.First:vil.End]
 	var quota [agents.NumClasses]int
+	total := cl.Sum()
 	for i := range hs {
-		x := r.Float64() * cl.Sum()
+		x := r.Float64() * total
 		c := agents.Kulak
 		switch {
 		case x < cl.Poor:
@@ -161,7 +162,6 @@ func (vil *Village) step(w *World, out *WeekTally) {
 		gpl = vil.Collective.Grain / vil.Collective.Labour
 	}
 	env := agents.Env{
-		Step:           in.step,
 		Season:         in.season,
 		Coercion:       float64(c.Coercion),
 		MaxRung:        c.MaxRung,
@@ -231,8 +231,7 @@ func (vil *Village) step(w *World, out *WeekTally) {
 		if t.Coerced > t.Voluntary {
 			kind = &out.CoercedCollectives
 		}
-		kind.Labour += t.MemberLabour
-		kind.LabourP += t.MemberLabourP
+		kind.add(LabourSum{t.MemberLabour, t.MemberLabourP})
 	}
 	out.Tally.Add(&t)
 }

@@ -70,13 +70,10 @@ type regionState struct {
 	spec    scenario.Region
 	weather float64 // this year's regional yield shock
 	year    int
-	cum     cumulative
-	base    float64 // output per adult at step 0
 }
 
 // weekInput is what every village reads, and none writes, during a week.
 type weekInput struct {
-	step      int16
 	weekStart calendar.Date
 	season    calendar.Season
 	urban     bool // urban cadres take over this week
@@ -190,9 +187,6 @@ func apportion(n int, regions []scenario.Region) []int {
 	return counts
 }
 
-// Dates returns the date of every step, step 0 first.
-func (w *World) Dates() []calendar.Date { return w.dates }
-
 // StepsDone returns the number of weekly steps taken so far.
 func (w *World) StepsDone() int { return w.step }
 
@@ -238,10 +232,6 @@ func (w *World) census() []WeekTally {
 		out[vil.Region].Reported += vil.Share * float64(len(hs))
 	}
 	for r := range out {
-		w.regions[r].base = 1
-		if out[r].Labour > 0 {
-			w.regions[r].base = out[r].LabourP / out[r].Labour
-		}
 		w.reports[r] = out[r].report()
 	}
 	return out
@@ -255,7 +245,7 @@ func (w *World) Step() []WeekTally {
 	// A phase that begins during the week governs it: directives are for the
 	// week ending on its last day.
 	w.authority.Directives(w.dates[k].AddDays(-1), w.reports, w.dirs)
-	w.week = weekInput{step: int16(k), weekStart: start, season: w.year.SeasonOf(start)}
+	w.week = weekInput{weekStart: start, season: w.year.SeasonOf(start)}
 	if !w.urbanDone && !w.s.UrbanArrival.IsZero() && !start.Before(w.s.UrbanArrival) {
 		w.urbanDone = true
 		w.week.urban = w.s.Mechanisms.UrbanCadres
