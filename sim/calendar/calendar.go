@@ -137,7 +137,7 @@ type Season uint8
 // The seasons that change what households do in a week.
 const (
 	Growing Season = iota // the crop is in the ground, or nothing is sown
-	Sowing                // spring sowing: effort now sets the coming harvest
+	Sowing                // spring sowing (no rule reads it yet)
 	Harvest               // the crop is brought in, week by week
 )
 

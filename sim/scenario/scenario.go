@@ -44,8 +44,8 @@ type Population struct {
 
 // Calendar sets the agricultural year.
 type Calendar struct {
-	SowingStart  calendar.DayOfYear `toml:"sowing_start" doc:"first day of spring sowing (MM-DD)" src:"assumed"`
-	SowingWeeks  int                `toml:"sowing_weeks" min:"0" max:"52" unit:"weeks" doc:"length of spring sowing" src:"assumed"`
+	SowingStart  calendar.DayOfYear `toml:"sowing_start" doc:"first day of spring sowing (MM-DD); no rule uses the sowing window yet" src:"assumed"`
+	SowingWeeks  int                `toml:"sowing_weeks" min:"0" max:"52" unit:"weeks" doc:"length of spring sowing; no rule uses it yet" src:"assumed"`
 	HarvestStart calendar.DayOfYear `toml:"harvest_start" doc:"first day of the harvest (MM-DD)" src:"assumed"`
 	HarvestWeeks int                `toml:"harvest_weeks" min:"1" max:"52" unit:"weeks" doc:"length of the harvest" src:"assumed"`
 }
