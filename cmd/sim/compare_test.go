@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/collsim/collsim/internal/htmlcheck"
+	"github.com/collsim/collsim/internal/testenv"
 	"github.com/collsim/collsim/sim/compare"
 )
 
@@ -112,17 +112,8 @@ func TestCompareMatchesRun(t *testing.T) {
 // before date in a timeseries.csv.
 func shareOn(t *testing.T, path, date string) float64 {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	v := math.NaN()
-	for _, r := range recs[1:] {
+	for _, r := range testenv.ReadCSV(t, path)[1:] {
 		if r[2] == "ALL" && r[1] <= date {
 			v, _ = strconv.ParseFloat(r[5], 64)
 		}

@@ -17,24 +17,7 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite the generated parts of
 // `go test ./cmd/sim -run ModelDoc -update-docs` after changing a parameter.
 func TestModelDocParameters(t *testing.T) {
 	const path = "../../docs/MODEL.md"
-	const begin, end = "<!-- params:begin -->\n", "<!-- params:end -->"
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(b)
-	i, j := strings.Index(doc, begin), strings.Index(doc, end)
-	if i < 0 || j < i {
-		t.Fatalf("%s has no %q ... %q markers", path, begin, end)
-	}
-	want := ParamsMarkdown(scenario.Parameters())
-	if got := doc[i+len(begin) : j]; got != want {
-		if *updateDocs {
-			if err := os.WriteFile(path, []byte(doc[:i+len(begin)]+want+doc[j:]), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
+	if syncPart(t, path, "params", ParamsMarkdown(scenario.Parameters())) {
 		t.Errorf("the parameter table of %s is out of date: run go test ./cmd/sim -run ModelDoc -update-docs", path)
 	}
 }
@@ -50,28 +33,40 @@ func TestModelDocValidity(t *testing.T) {
 		{"calibration", "../../docs/validity/" + validity.DocsModelCalib},
 		{"validity", "../../docs/validity/" + validity.DocsModelValid},
 	} {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
 		want, err := os.ReadFile(part.file)
 		if err != nil {
 			t.Fatalf("%v: run scripts/validity.sh", err)
 		}
-		doc := string(b)
-		begin, end := "<!-- "+part.name+":begin -->\n", "<!-- "+part.name+":end -->"
-		i, j := strings.Index(doc, begin), strings.Index(doc, end)
-		if i < 0 || j < i {
-			t.Fatalf("%s has no %q ... %q markers", path, begin, end)
-		}
-		if got := doc[i+len(begin) : j]; got != string(want) {
-			if *updateDocs {
-				if err := os.WriteFile(path, []byte(doc[:i+len(begin)]+string(want)+doc[j:]), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
+		if syncPart(t, path, part.name, string(want)) {
 			t.Errorf("the %s part of %s is not %s: run scripts/validity.sh (or go test ./cmd/sim -run ModelDocValidity -update-docs)", part.name, path, part.file)
 		}
 	}
+}
+
+// syncPart compares the part of the file at path between the markers
+// <!-- name:begin --> and <!-- name:end --> with want. With -update-docs it
+// rewrites a part that differs; without, it reports whether the part is out
+// of date, for the caller to say how to fix it.
+func syncPart(t *testing.T, path, name, want string) bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	begin, end := "<!-- "+name+":begin -->\n", "<!-- "+name+":end -->"
+	i, j := strings.Index(doc, begin), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s has no %q ... %q markers", path, begin, end)
+	}
+	if doc[i+len(begin):j] == want {
+		return false
+	}
+	if *updateDocs {
+		if err := os.WriteFile(path, []byte(doc[:i+len(begin)]+want+doc[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return false
+	}
+	return true
 }

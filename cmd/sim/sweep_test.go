@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"math"
 	"os"
@@ -70,21 +69,6 @@ func sameSweepOutputs(t *testing.T, want, got string) {
 	}
 }
 
-// readRecords reads a CSV file.
-func readRecords(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // TestSweepWorkers runs the 2×2×3 quick sweep on one and on two workers:
 // the same bytes; and checks each confidence interval of summary.csv
 // against a hand computation on the replicates in runs.csv.
@@ -99,8 +83,8 @@ func TestSweepWorkers(t *testing.T) {
 	}
 	sameSweepOutputs(t, one, two)
 
-	runs := readRecords(t, filepath.Join(one, "runs.csv"))
-	sum := readRecords(t, filepath.Join(one, "summary.csv"))
+	runs := testenv.ReadCSV(t, filepath.Join(one, "runs.csv"))
+	sum := testenv.ReadCSV(t, filepath.Join(one, "summary.csv"))
 	if len(runs) != 1+12 || len(sum) != 1+4 {
 		t.Fatalf("runs.csv has %d lines, summary.csv %d", len(runs), len(sum))
 	}
@@ -358,7 +342,7 @@ func TestSweepRunReproduced(t *testing.T) {
 	if code, _, e := sim(t, "sweep", sweepFile(t, 0), "--out", dir, "--quiet"); code != 0 {
 		t.Fatal(e)
 	}
-	runs := readRecords(t, filepath.Join(dir, "runs.csv"))
+	runs := testenv.ReadCSV(t, filepath.Join(dir, "runs.csv"))
 	row := runs[1+7] // point 2, replicate 1
 	one := t.TempDir()
 	args := []string{"run", filepath.Join(dir, "base.toml"), "--seed", row[2], "--out", one, "--quiet"}

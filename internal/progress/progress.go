@@ -16,11 +16,14 @@ import (
 	"golang.org/x/term"
 )
 
+const (
+	startDelay   = time.Second      // show nothing for work shorter than this
+	lineInterval = 10 * time.Second // between plain lines
+)
+
 // Options tune a Reporter.
 type Options struct {
-	Delay    time.Duration // show nothing for work shorter than this (default 1 s)
-	Interval time.Duration // between plain lines (default 10 s)
-	Unit     string        // what is counted, e.g. "steps" or "runs"
+	Unit string // what is counted, e.g. "steps" or "runs"
 }
 
 // Reporter counts units of work done out of a total.
@@ -46,12 +49,6 @@ type Reporter struct {
 // New starts reporting total units of work labelled label to w (usually
 // os.Stderr). Call Add as work is done and Finish at the end.
 func New(w io.Writer, label string, total int, opt Options) *Reporter {
-	if opt.Delay == 0 {
-		opt.Delay = time.Second
-	}
-	if opt.Interval == 0 {
-		opt.Interval = 10 * time.Second
-	}
 	r := &Reporter{label: label, total: total, opt: opt, start: time.Now(), w: w}
 	if isTerminal(w) {
 		r.delay = make(chan any)
@@ -61,7 +58,7 @@ func New(w io.Writer, label string, total int, opt Options) *Reporter {
 			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name(" "),
 				decor.AverageSpeed(nil, "%.1f/s"), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)),
 			mpb.BarRemoveOnComplete())
-		r.timer = time.AfterFunc(opt.Delay, func() { close(r.delay) })
+		r.timer = time.AfterFunc(startDelay, func() { close(r.delay) })
 	}
 	return r
 }
@@ -79,7 +76,7 @@ func (r *Reporter) Add(n int) {
 	defer r.mu.Unlock()
 	r.done += n
 	now := time.Now()
-	if now.Sub(r.start) < max(r.opt.Delay, r.opt.Interval) || now.Sub(r.last) < r.opt.Interval || r.w == nil {
+	if now.Sub(r.start) < max(startDelay, lineInterval) || now.Sub(r.last) < lineInterval || r.w == nil {
 		return
 	}
 	r.last = now

@@ -2,6 +2,7 @@ package strict
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -49,10 +50,8 @@ func (b *binder) bind(v reflect.Value, n *Node, key string) {
 	switch {
 	case b.s.IsTable(t):
 		b.table(v, n, key)
-	case b.s.IsTableArray(t):
-		b.tableArray(v, n, key)
 	case t.Kind() == reflect.Slice:
-		b.list(v, n, key)
+		b.list(v, n, key, b.s.IsTableArray(t))
 	case t.Kind() == reflect.Map:
 		b.dict(v, n, key)
 	default:
@@ -67,7 +66,7 @@ func (b *binder) table(v reflect.Value, n *Node, key string) {
 		return
 	}
 	t := v.Type()
-	for _, k := range sortedKeys(n.kids) {
+	for _, k := range slices.Sorted(maps.Keys(n.kids)) {
 		kid := n.kids[k]
 		i := fieldByKey(t, k)
 		if i < 0 || k == "" {
@@ -82,33 +81,22 @@ func (b *binder) table(v reflect.Value, n *Node, key string) {
 	}
 }
 
-// tableArray sets the slice v from the array of tables n, each element laid
-// over its default.
-func (b *binder) tableArray(v reflect.Value, n *Node, key string) {
+// list sets the slice v from the array n, element by element. For an array
+// of tables (tables), each element is laid over its default.
+func (b *binder) list(v reflect.Value, n *Node, key string, tables bool) {
 	if n.kind != arrayNode {
-		b.fail(n, key, "want an array of tables ([["+key+"]]), got "+Describe(n), "")
-		return
-	}
-	s := reflect.MakeSlice(v.Type(), 0, len(n.elems))
-	for i, e := range n.elems {
-		x := b.s.NewElem(v.Type())
-		b.bind(x, e, IndexKey(key, i))
-		s = reflect.Append(s, x)
-	}
-	if s.Len() == 0 {
-		s = reflect.Zero(v.Type())
-	}
-	v.Set(s)
-}
-
-// list sets the slice v from the array n, element by element.
-func (b *binder) list(v reflect.Value, n *Node, key string) {
-	if n.kind != arrayNode {
-		b.fail(n, key, "want an array, got "+Describe(n), "")
+		want := "an array"
+		if tables {
+			want = "an array of tables ([[" + key + "]])"
+		}
+		b.fail(n, key, "want "+want+", got "+Describe(n), "")
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.elems), len(n.elems))
 	for i, e := range n.elems {
+		if tables {
+			s.Index(i).Set(b.s.NewElem(v.Type()))
+		}
 		b.bind(s.Index(i), e, IndexKey(key, i))
 	}
 	if s.Len() == 0 {
@@ -127,7 +115,7 @@ func (b *binder) dict(v reflect.Value, n *Node, key string) {
 	if len(n.kids) > 0 {
 		m = reflect.MakeMapWithSize(v.Type(), len(n.kids))
 	}
-	for _, k := range sortedKeys(n.kids) {
+	for _, k := range slices.Sorted(maps.Keys(n.kids)) {
 		x := reflect.New(v.Type().Elem()).Elem()
 		b.bind(x, n.kids[k], JoinKey(key, k))
 		m.SetMapIndex(reflect.ValueOf(k), x)
@@ -237,14 +225,4 @@ func FormatFloat(f float64) string {
 		return "-inf"
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

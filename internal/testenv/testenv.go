@@ -5,6 +5,7 @@
 package testenv
 
 import (
+	"encoding/csv"
 	"os"
 	"os/exec"
 	"strings"
@@ -61,6 +62,22 @@ func ErrorLines(t testing.TB, err error, want ...string) {
 			t.Errorf("error %d:\n  %s\nwant it to contain\n  %s", i, lines[i], w)
 		}
 	}
+}
+
+// ReadCSV reads the CSV file at path into records, failing the test if it
+// cannot.
+func ReadCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }
 
 // Long skips a long test under go test -short.

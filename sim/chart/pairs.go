@@ -54,7 +54,7 @@ func Pairs(vars []PairsVariable, weights []float64, marks []float64, bins int) *
 				p.Add(&plotter.Histogram{Bins: h, Width: h[0].Max - h[0].Min, FillColor: color.NRGBA{0, 114, 178, 160},
 					LineStyle: draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}})
 				if len(marks) > i && !math.IsNaN(marks[i]) {
-					_, top := histMax(h)
+					top := histMax(h)
 					l, err := plotter.NewLine(plotter.XYs{{X: marks[i], Y: 0}, {X: marks[i], Y: top * 1.05}})
 					if err == nil {
 						l.Color = Palette[1]
@@ -135,13 +135,13 @@ func weightedHistogram(v PairsVariable, w []float64, bins int) []plotter.Histogr
 	return h
 }
 
-// histMax returns the bin of largest weight and its weight.
-func histMax(h []plotter.HistogramBin) (int, float64) {
-	b, m := 0, 0.0
-	for i, x := range h {
+// histMax returns the largest weight of a bin.
+func histMax(h []plotter.HistogramBin) float64 {
+	m := 0.0
+	for _, x := range h {
 		if x.Weight > m {
-			b, m = i, x.Weight
+			m = x.Weight
 		}
 	}
-	return b, m
+	return m
 }

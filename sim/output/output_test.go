@@ -2,7 +2,6 @@ package output
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/collsim/collsim/internal/testenv"
 	"github.com/collsim/collsim/sim/engine"
 	"github.com/collsim/collsim/sim/scenario"
 )
@@ -51,12 +51,7 @@ func TestWriteRun(t *testing.T) {
 		t.Errorf("files written: %s", got)
 	}
 
-	f, _ := os.Open(filepath.Join(dir, TimeseriesFile))
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := testenv.ReadCSV(t, filepath.Join(dir, TimeseriesFile))
 	if got := strings.Join(recs[0], ","); got != contract {
 		t.Errorf("header\n got %s\nwant %s", got, contract)
 	}

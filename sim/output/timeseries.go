@@ -32,9 +32,9 @@ func ScaleRows(rows []engine.Row, scale float64) []engine.Row {
 	sum := engine.Row{Step: all.Step, Date: all.Date, Region: all.Region,
 		CollectiveShare: all.CollectiveShare, LandShare: all.LandShare, ReportedShare: all.ReportedShare,
 		ProductivityIndex: all.ProductivityIndex}
+	c := func(x int64) int64 { return scaleCount(x, scale) }
 	for i, r := range rows[:n] {
 		s := r
-		c := func(x int64) int64 { return int64(math.Round(float64(x) * scale)) }
 		s.Households, s.CollectiveHouseholds = c(r.Households), c(r.CollectiveHouseholds)
 		s.Joins, s.Exits = c(r.Joins), c(r.Exits)
 		s.VoluntaryMembers, s.CoercedMembers = c(r.VoluntaryMembers), c(r.CoercedMembers)

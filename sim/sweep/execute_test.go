@@ -3,7 +3,6 @@ package sweep
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"math"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/collsim/collsim/internal/testenv"
 )
 
 // outputFiles are the files that must not depend on how a sweep was run.
@@ -73,27 +74,12 @@ func head10(b []byte) string {
 	return strings.Join(lines[:min(len(lines), 9)], "\n")
 }
 
-// readCSV reads a CSV file into records.
-func readCSV(t testing.TB, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 func TestWorkersGiveTheSameFiles(t *testing.T) {
 	sw := load(t, "testdata/grid.toml")
 	one := execute(t, sw, Options{Workers: 1})
 	two := execute(t, sw, Options{Workers: 3})
 	sameOutputs(t, one, two)
-	runs := readCSV(t, filepath.Join(one, RunsFile))
+	runs := testenv.ReadCSV(t, filepath.Join(one, RunsFile))
 	if len(runs) != 1+12 || strings.Join(runs[0], ",") != "point,replicate,seed,phases.halt.start,regions.Moscow.zeal,peak_share,moscow_may,share_at_halt" {
 		t.Errorf("runs.csv has %d lines, header %q", len(runs), runs[0])
 	}
@@ -110,8 +96,8 @@ func TestConfidenceIntervals(t *testing.T) {
 	const t2 = 4.302652729911275 // Student's t, 0.975 quantile, 2 degrees of freedom
 	sw := load(t, "testdata/grid.toml")
 	dir := execute(t, sw, Options{Workers: 2})
-	runs := readCSV(t, filepath.Join(dir, RunsFile))
-	sum := readCSV(t, filepath.Join(dir, SummaryFile))
+	runs := testenv.ReadCSV(t, filepath.Join(dir, RunsFile))
+	sum := testenv.ReadCSV(t, filepath.Join(dir, SummaryFile))
 	col := func(head []string, name string) int {
 		for i, h := range head {
 			if h == name {
