@@ -80,12 +80,8 @@ func cmdCalibrate(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	last := res.Generations[len(res.Generations)-1]
-	runs := 0
-	for _, g := range res.Generations {
-		runs += g.Runs * plan.File.Replicates
-	}
 	fmt.Fprintf(stdout, "calibrated %s to %d fit targets (%s): %d generations, %d runs in %s; final ε = %.3g\n",
-		plan.Base.Name, len(plan.Fit), plan.Targets.Roles(), len(res.Generations), runs, time.Since(began).Round(time.Second), last.Epsilon)
+		plan.Base.Name, len(plan.Fit), plan.Targets.Roles(), len(res.Generations), res.Runs(), time.Since(began).Round(time.Second), last.Epsilon)
 	fmt.Fprintf(stdout, "  posterior (%s, %d%% interval):\n", plan.File.Estimate, int(calibrate.Level*100))
 	for i, s := range res.Summaries {
 		fmt.Fprintf(stdout, "    %-40s %-10.4g [%.4g, %.4g]\n", s.Name, res.Estimate[i], s.Lo, s.Hi)

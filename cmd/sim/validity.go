@@ -50,15 +50,14 @@ func (f *reportFlags) runs(path string) (validity.Runs, *scenario.Scenario, erro
 	if f.households > 0 {
 		sets = append(sets, fmt.Sprintf("population.households=%d", f.households))
 	}
-	s, err := scenario.Load(path, sets...)
+	runs, s, err := validity.NewRuns(path, sets, f.replicates)
 	if err != nil {
 		return validity.Runs{}, nil, err
 	}
-	seed := s.Seed
 	if f.seed.set {
-		seed = f.seed.v
+		runs.Seed = f.seed.v
 	}
-	return validity.Runs{Scenario: path, Set: sets, Replicates: f.replicates, Seed: seed}, s, nil
+	return runs, s, nil
 }
 
 // options returns the options of the report's runs.
@@ -73,13 +72,11 @@ func (f *reportFlags) options(name string, args []string, stderr io.Writer) vali
 
 // check checks the flags common to the report commands.
 func (f *reportFlags) check(name string, stderr io.Writer) error {
-	switch {
-	case f.replicates < 1 || f.replicates > 10000:
+	if f.replicates < 1 || f.replicates > 10000 {
 		fmt.Fprintf(stderr, "sim %s: --replicates %d: want 1 to 10000\n", name, f.replicates)
-	default:
-		return nil
+		return errUsage
 	}
-	return errUsage
+	return nil
 }
 
 func cmdValidateHistory(args []string, stdout, stderr io.Writer) error {

@@ -324,9 +324,8 @@ func simulate(ctx context.Context, sim Simulator, g, b int, thetas [][]float64) 
 // covariance, in the priors' flat scales.
 type kernel struct {
 	priors []Prior
-	z      [][]float64 // the previous particles, in flat scale
-	w      []float64   // their weights
-	chol   mat.Cholesky
+	z      [][]float64   // the previous particles, in flat scale
+	w      []float64     // their weights
 	l      *mat.TriDense // the Cholesky factor L of the covariance: S = L Lᵀ
 }
 
@@ -366,6 +365,7 @@ func newKernel(priors []Prior, prev *Generation) (*kernel, error) {
 	}
 	// A degenerate covariance (particles on a line) gets a small jitter of
 	// each prior's width.
+	var chol mat.Cholesky
 	for jitter := 0.0; ; {
 		c := mat.NewSymDense(d, nil)
 		c.CopySym(cov)
@@ -373,7 +373,7 @@ func newKernel(priors []Prior, prev *Generation) (*kernel, error) {
 			w := p.z(p.Max) - p.z(p.Min)
 			c.SetSym(j, j, c.At(j, j)+jitter*w*w)
 		}
-		if k.chol.Factorize(c) {
+		if chol.Factorize(c) {
 			break
 		}
 		if jitter == 0 {
@@ -383,7 +383,7 @@ func newKernel(priors []Prior, prev *Generation) (*kernel, error) {
 		}
 	}
 	k.l = mat.NewTriDense(d, mat.Lower, nil)
-	k.chol.LTo(k.l)
+	chol.LTo(k.l)
 	return k, nil
 }
 

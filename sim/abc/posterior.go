@@ -13,11 +13,6 @@ type Summary struct {
 	Mean, SD float64 // weighted
 	Median   float64
 	Lo, Hi   float64 // the (1−level)/2 and (1+level)/2 weighted quantiles
-	Min, Max float64 // of the sample
-	Level    float64
-	PriorMin float64
-	PriorMax float64
-	LogPrior bool
 }
 
 // Summarize returns each parameter's weighted mean, standard deviation,
@@ -32,7 +27,7 @@ func (g *Generation) Summarize(priors []Prior, level float64) []Summary {
 		for i, q := range g.Particles {
 			x[i], w[i] = q.Theta[j], q.Weight
 		}
-		s := Summary{Name: p.Name, Level: level, PriorMin: p.Min, PriorMax: p.Max, LogPrior: p.Log}
+		s := Summary{Name: p.Name}
 		s.Mean = stat.Mean(x, w)
 		s.SD = math.Sqrt(stat.PopVariance(x, w))
 		idx := make([]int, n)
@@ -55,7 +50,6 @@ func (g *Generation) Summarize(priors []Prior, level float64) []Summary {
 		s.Median = stat.Quantile(0.5, stat.Empirical, xs, ws)
 		s.Lo = stat.Quantile((1-level)/2, stat.Empirical, xs, ws)
 		s.Hi = stat.Quantile((1+level)/2, stat.Empirical, xs, ws)
-		s.Min, s.Max = xs[0], xs[n-1]
 		out[j] = s
 	}
 	return out

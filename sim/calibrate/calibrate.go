@@ -33,6 +33,8 @@ type Plan struct {
 	File         *File
 	Priors       []abc.Prior
 	Before       []float64 // each parameter's value in the scenario (NaN if not found)
+
+	paramsData []byte // the calibration file as read, for its copy in the output folder
 }
 
 // valueAt returns the number at key (in the --set syntax) of the scenario,
@@ -82,7 +84,11 @@ func valueAt(s *scenario.Scenario, key string) float64 {
 // scenario and each target checked against it. Errors name the file, the
 // line and the key.
 func NewPlan(scenarioPath string, targetPaths []string, paramsPath string) (*Plan, error) {
-	f, pos, err := LoadFile(paramsPath)
+	data, err := readFile(paramsPath)
+	if err != nil {
+		return nil, err
+	}
+	f, pos, err := ParseFile(paramsPath, data)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +137,7 @@ func NewPlan(scenarioPath string, targetPaths []string, paramsPath string) (*Pla
 		return nil, err
 	}
 	p := &Plan{ScenarioPath: scenarioPath, Base: base, TargetPaths: targetPaths, Targets: ts, Fit: ts.Role(targets.Fit),
-		ParamsPath: paramsPath, File: f, Priors: f.Priors()}
+		ParamsPath: paramsPath, File: f, Priors: f.Priors(), paramsData: data}
 	for _, pr := range p.Priors {
 		p.Before = append(p.Before, valueAt(base, pr.Name))
 	}
@@ -246,19 +252,14 @@ const keyBatch = 1 // a batch's sweep seed: (keyBatch, generation, batch)
 func (r *runner) batchSweep(g, b int, thetas [][]float64) (*sweep.Sweep, string, error) {
 	p := r.plan
 	dir := filepath.Join(r.opt.Dir, fmt.Sprintf("gen-%d", g), fmt.Sprintf("batch-%d", b))
-	absDir, err1 := filepath.Abs(dir)
-	absBase, err2 := filepath.Abs(p.ScenarioPath)
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, "", err
-	}
-	base, err := filepath.Rel(absDir, absBase)
+	base, err := sweep.RelPath(dir, p.ScenarioPath)
 	if err != nil {
-		base = absBase
+		return nil, "", err
 	}
 	f := sweep.File{
 		Name:        fmt.Sprintf("%s-gen%d-batch%d", p.Base.Name, g, b),
 		Description: fmt.Sprintf("calibration of %s (%s): the proposals of batch %d of generation %d", p.Base.Name, filepath.Base(p.ParamsPath), b, g),
-		Base:        filepath.ToSlash(base),
+		Base:        base,
 		Seed:        int64(rng.Derive(uint64(p.File.Seed), keyBatch, uint64(g), uint64(b)) >> 1),
 		Replicates:  p.File.Replicates,
 		Design:      "list",
@@ -296,12 +297,13 @@ func (r *runner) simulate(ctx context.Context, g, b int, thetas [][]float64) ([]
 // its table when every run is done.
 func (r *runner) execute(ctx context.Context, sw *sweep.Sweep, dir string) (*sweep.Table, error) {
 	opt := sweep.Options{Workers: r.opt.Workers, Resume: r.opt.Resume, Version: r.opt.Version, Command: r.opt.Command, Log: r.opt.Log}
-	whole := filepath.Join(dir, sweep.JournalFile)
+	_, err := os.Stat(filepath.Join(dir, sweep.JournalFile))
+	whole := err == nil // dir holds the batch's own journal: run whole, or its shards merged
 	shards, count, err := shardDirs(dir)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(whole); err != nil && r.opt.Shard.Count > 0 {
+	if !whole && r.opt.Shard.Count > 0 {
 		// Run this shard, then merge if every shard is done.
 		opt.Dir, opt.Shard, opt.Resume = r.opt.Shard.Dir(dir), r.opt.Shard, true
 		if count > 0 && count != r.opt.Shard.Count {
@@ -323,7 +325,7 @@ func (r *runner) execute(ctx context.Context, sw *sweep.Sweep, dir string) (*swe
 		}
 		return t, err
 	}
-	if _, err := os.Stat(whole); err != nil && count > 0 {
+	if !whole && count > 0 {
 		// A sharded run started this batch: finish each shard here, then merge.
 		for i := range count {
 			opt.Shard = sweep.Shard{Index: i, Count: count}
@@ -339,7 +341,7 @@ func (r *runner) execute(ctx context.Context, sw *sweep.Sweep, dir string) (*swe
 		return sweep.Merge(shards, dir, nil)
 	}
 	opt.Dir = dir
-	if _, err := os.Stat(whole); err == nil {
+	if whole {
 		opt.Resume = true // done, or begun, by this calibration
 	}
 	rep, err := sweep.Execute(ctx, sw, opt)
@@ -410,17 +412,13 @@ func distances(t *sweep.Table, fit targets.List, points int) ([]float64, error) 
 
 // writeCopy writes the calibration file with where it came from.
 func (p *Plan) writeCopy(opt Options) error {
-	data, err := os.ReadFile(p.ParamsPath)
-	if err != nil {
-		return err
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# A copy of the calibration file %s\n# written by collsim %s\n", p.ParamsPath, opt.Version)
 	if opt.Command != "" {
 		fmt.Fprintf(&b, "# command: %s\n", opt.Command)
 	}
 	fmt.Fprintf(&b, "# scenario: %s\n# targets: %s (%s; fitted: %s)\n\n", p.ScenarioPath, strings.Join(p.TargetPaths, ", "), p.Targets.Roles(), strings.Join(p.Fit.Names(), ", "))
-	b.Write(data)
+	b.Write(p.paramsData)
 	return writeString(filepath.Join(opt.Dir, CopyFile), b.String())
 }
 

@@ -178,7 +178,7 @@ func TestCalibrate(t *testing.T) {
 	if err := os.CopyFS(resumed, os.DirFS(whole)); err != nil {
 		t.Fatal(err)
 	}
-	os.RemoveAll(filepath.Join(resumed, "gen-1", "batch-"+itoa(last)))
+	os.RemoveAll(filepath.Join(resumed, "gen-1", "batch-"+strconv.Itoa(last)))
 	for _, f := range outputs {
 		os.Remove(filepath.Join(resumed, f))
 	}
@@ -212,8 +212,6 @@ func TestCalibrate(t *testing.T) {
 		t.Errorf("shard folders %q", m)
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // FuzzParseFile checks that ParseFile never panics, that its errors are a
 // strict.ErrorList naming the file, and that a file it accepts has priors

@@ -59,21 +59,23 @@ func defaultFile() File {
 // says otherwise.
 var schema = strict.NewSchema(strict.Elem(func() ParamSpec { return ParamSpec{Prior: "uniform"} }))
 
-// LoadFile reads a calibration file strictly. Its error is a
-// strict.ErrorList naming the file, the line and the key of each problem.
-// It does not check the keys against a scenario (Plan does).
-func LoadFile(path string) (*File, strict.Positions, error) {
+// readFile reads the calibration file at path. Its error is a
+// strict.ErrorList naming the file.
+func readFile(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if pe, ok := errors.AsType[*fs.PathError](err); ok {
 			err = pe.Err
 		}
-		return nil, nil, strict.ErrorList{{File: path, Msg: err.Error()}}
+		return nil, strict.ErrorList{{File: path, Msg: err.Error()}}
 	}
-	return ParseFile(path, data)
+	return data, nil
 }
 
-// ParseFile is LoadFile from bytes; name is used in messages.
+// ParseFile reads a calibration file strictly from data; name is used in
+// messages. Its error is a strict.ErrorList naming the file, the line and
+// the key of each problem. It does not check the keys against a scenario
+// (NewPlan does).
 func ParseFile(name string, data []byte) (*File, strict.Positions, error) {
 	root, errs := strict.Decode(name, data)
 	if len(errs) > 0 {

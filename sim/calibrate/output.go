@@ -13,6 +13,8 @@ import (
 	"github.com/collsim/collsim/internal/strict"
 	"github.com/collsim/collsim/sim/chart"
 	"github.com/collsim/collsim/sim/output"
+	"github.com/collsim/collsim/sim/sweep"
+	"github.com/collsim/collsim/sim/targets"
 )
 
 // writeString writes s to path (a temporary file renamed into place).
@@ -100,11 +102,12 @@ func (res *Result) writePosterior(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"parameter", "before", "prior", "prior_min", "prior_max", "mean", "sd", "median", "q05", "q95", "estimate"})
 	for i, s := range res.Summaries {
+		pr := res.Plan.Priors[i]
 		prior := "uniform"
-		if s.LogPrior {
+		if pr.Log {
 			prior = "loguniform"
 		}
-		cw.Write([]string{s.Name, num(res.Plan.Before[i]), prior, num(s.PriorMin), num(s.PriorMax), num(s.Mean), num(s.SD), num(s.Median), num(s.Lo), num(s.Hi), formatValue(res.Estimate[i])})
+		cw.Write([]string{s.Name, num(res.Plan.Before[i]), prior, num(pr.Min), num(pr.Max), num(s.Mean), num(s.SD), num(s.Median), num(s.Lo), num(s.Hi), formatValue(res.Estimate[i])})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -136,14 +139,9 @@ func (res *Result) Pairs() *chart.Grid {
 // its estimate, with the posterior interval and the prior in comments.
 func (res *Result) Scenario(path string, opt Options) (string, error) {
 	p := res.Plan
-	absPath, err1 := filepath.Abs(path)
-	absBase, err2 := filepath.Abs(p.ScenarioPath)
-	if err1 != nil || err2 != nil {
-		return "", fmt.Errorf("locating %s: %v %v", path, err1, err2)
-	}
-	ext, err := filepath.Rel(filepath.Dir(absPath), absBase)
+	ext, err := sweep.RelPath(filepath.Dir(path), p.ScenarioPath)
 	if err != nil {
-		ext = absBase
+		return "", fmt.Errorf("locating %s: %w", path, err)
 	}
 	last := res.Generations[len(res.Generations)-1]
 	var b strings.Builder
@@ -156,10 +154,10 @@ func (res *Result) Scenario(path string, opt Options) (string, error) {
 		b.WriteString(".\n")
 	}
 	fmt.Fprintf(&b, "# Calibration file %s: %d particles, %d generations (final tolerance ε = %.3g, %d\n",
-		p.ParamsPath, p.File.Particles, len(res.Generations), last.Epsilon, totalRuns(res))
+		p.ParamsPath, p.File.Particles, len(res.Generations), last.Epsilon, res.Runs())
 	fmt.Fprintf(&b, "# runs in all). Each parameter is set to its posterior %s; the comment gives\n", p.File.Estimate)
 	fmt.Fprintf(&b, "# the %d%% posterior interval and the prior. Everything else is %s's.\n\n", int(Level*100), filepath.Base(p.ScenarioPath))
-	fmt.Fprintf(&b, "extends = %s\n", strict.QuoteString(filepath.ToSlash(ext)))
+	fmt.Fprintf(&b, "extends = %s\n", strict.QuoteString(ext))
 	fmt.Fprintf(&b, "name = %s\n", strict.QuoteString(p.Base.Name+"-calibrated"))
 	fmt.Fprintf(&b, "description = %s\n", strict.QuoteString(p.Base.Description+" (calibrated to "+strings.Join(p.Targets.Sets(), " and ")+")"))
 	type entry struct{ key, line string }
@@ -167,8 +165,9 @@ func (res *Result) Scenario(path string, opt Options) (string, error) {
 	elems := map[string][]entry{} // "regions\x00Moscow" → keys below it
 	var order []string
 	for i, s := range res.Summaries {
-		prior := fmt.Sprintf("uniform [%s, %s]", formatValue(s.PriorMin), formatValue(s.PriorMax))
-		if s.LogPrior {
+		pr := p.Priors[i]
+		prior := fmt.Sprintf("uniform [%s, %s]", formatValue(pr.Min), formatValue(pr.Max))
+		if pr.Log {
 			prior = "log-uniform" + prior[len("uniform"):]
 		}
 		comment := fmt.Sprintf("# posterior %s; %d%% interval [%s, %s]; prior %s", p.File.Estimate, int(Level*100), formatValue(s.Lo), formatValue(s.Hi), prior)
@@ -208,8 +207,8 @@ func joinKey(segs []string) string {
 	return k
 }
 
-// totalRuns returns the runs of every generation.
-func totalRuns(res *Result) int {
+// Runs returns the runs of every generation: each proposal's replicates.
+func (res *Result) Runs() int {
 	n := 0
 	for _, g := range res.Generations {
 		n += g.Runs * res.Plan.File.Replicates
@@ -239,8 +238,9 @@ func (res *Result) WriteMarkdown(w io.Writer, calibrated string, opt Options) er
 	}
 	fmt.Fprintf(w, "\n## Posterior (generation %d)\n\n| parameter | before | prior | posterior mean | median | %d%% interval | set to |\n|---|---:|---|---:|---:|---|---:|\n", len(res.Generations)-1, int(Level*100))
 	for i, s := range res.Summaries {
-		prior := fmt.Sprintf("U[%s, %s]", formatValue(s.PriorMin), formatValue(s.PriorMax))
-		if s.LogPrior {
+		pr := p.Priors[i]
+		prior := fmt.Sprintf("U[%s, %s]", formatValue(pr.Min), formatValue(pr.Max))
+		if pr.Log {
 			prior = "log" + prior
 		}
 		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | [%s, %s] | %s |\n", s.Name, formatValue(p.Before[i]), prior, formatValue(s.Mean), formatValue(s.Median), formatValue(s.Lo), formatValue(s.Hi), formatValue(res.Estimate[i]))
@@ -248,7 +248,7 @@ func (res *Result) WriteMarkdown(w io.Writer, calibrated string, opt Options) er
 	fmt.Fprintf(w, "\nThe calibrated scenario `%s` sets each parameter to its posterior %s.\n\n", filepath.ToSlash(calibrated), p.File.Estimate)
 	fmt.Fprintf(w, "![pairs chart of the posterior](%s)\n\n", PairsPNG)
 	fmt.Fprintf(w, "Fitted targets: %s.\n", strings.Join(quoteAll(p.Fit.Names()), ", "))
-	if h := p.Targets.Role("holdout"); len(h) > 0 {
+	if h := p.Targets.Role(targets.Holdout); len(h) > 0 {
 		fmt.Fprintf(w, "Held out (measured, not fitted): %s.\n", strings.Join(quoteAll(h.Names()), ", "))
 	}
 	return nil

@@ -1,4 +1,4 @@
-package calibrate
+package calibrate_test
 
 import (
 	"context"
@@ -8,9 +8,14 @@ import (
 	"testing"
 
 	"github.com/collsim/collsim/internal/testenv"
+	"github.com/collsim/collsim/sim/calibrate"
 	"github.com/collsim/collsim/sim/targets"
 	"github.com/collsim/collsim/sim/validity"
 )
+
+// historical is the scenario the calibration recovers a parameter of. The
+// test is external (package calibrate_test) since validity imports calibrate.
+const historical = "../../scenarios/historical-1929.toml"
 
 // TestRecoversPerturbedParameter is the real model's check of the
 // calibration: synthetic targets are made by running the historical
@@ -56,11 +61,11 @@ func TestRecoversPerturbedParameter(t *testing.T) {
 		"\n[[parameters]]\nkey = \"cadre.targeting_rate\"\nprior = \"loguniform\"\nmin = 0.03\nmax = 0.15\n", households)
 	paramsPath := filepath.Join(dir, "params.toml")
 	os.WriteFile(paramsPath, []byte(params), 0o644)
-	p, err := NewPlan(historical, []string{targetPath}, paramsPath)
+	p, err := calibrate.NewPlan(historical, []string{targetPath}, paramsPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), p, Options{Dir: filepath.Join(dir, "cal"), Workers: 2, Version: "test"})
+	res, err := calibrate.Run(context.Background(), p, calibrate.Options{Dir: filepath.Join(dir, "cal"), Workers: 2, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,11 +95,8 @@ func NewSobol(d int) (*Sobol, error) {
 	return s, nil
 }
 
-// Dim returns the dimension of the sequence.
-func (s *Sobol) Dim() int { return s.dim }
-
-// Next writes the next point into p (of length Dim) and returns it; a nil p
-// gets a new slice. It panics after 2³² − 1 points.
+// Next writes the next point into p (of length the dimension) and returns
+// it; a nil p gets a new slice. It panics after 2³² − 1 points.
 func (s *Sobol) Next(p []float64) []float64 {
 	if p == nil {
 		p = make([]float64, s.dim)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -38,8 +39,11 @@ type runOutputs struct {
 	share    []float64 // the country's collective share at each step
 	reported []float64 // and its reported share
 	dates    []calendar.Date
-	moscow   [2]float64 // Moscow's share on 1 March and 1 June 1930 (NaN without a Moscow region)
+	moscow   [2]float64 // Moscow's share on moscowDates (NaN without a Moscow region)
 }
+
+// moscowDates are the dates of Moscow's fall, 1 March and 1 June 1930.
+var moscowDates = [2]calendar.Date{calendar.MustParseDate("1930-03-01"), calendar.MustParseDate("1930-06-01")}
 
 // peakStep returns the step of the country's highest share.
 func (r runOutputs) peakStep() int {
@@ -125,18 +129,6 @@ func Mechanisms(s *scenario.Scenario) []string {
 	return names
 }
 
-// mechanismValue reports whether the scenario has the mechanism on, and
-// whether there is such a mechanism.
-func mechanismValue(s *scenario.Scenario, name string) (on, ok bool) {
-	v := reflect.ValueOf(s.Mechanisms)
-	for i := range v.NumField() {
-		if v.Type().Field(i).Tag.Get("toml") == name && v.Field(i).Kind() == reflect.Bool {
-			return v.Field(i).Bool(), true
-		}
-	}
-	return false, false
-}
-
 // RunAblation runs the scenario with every mechanism of mechs on (the
 // baseline) and with each switched off in turn, over the replicates, all
 // with the same seeds (common random numbers: a change is the mechanism's,
@@ -154,11 +146,12 @@ func RunAblation(ctx context.Context, runs Runs, mechs []string, dir string, opt
 		return nil, err
 	}
 	f.CommonSeeds = true
+	all, on := Mechanisms(&scenario.Scenario{Mechanisms: agents.AllMechanisms()}), Mechanisms(base)
 	for i, m := range mechs {
-		switch on, ok := mechanismValue(base, m); {
-		case !ok:
-			return nil, fmt.Errorf("no mechanism %q (mechanisms are %s)", m, strings.Join(Mechanisms(&scenario.Scenario{Mechanisms: agents.AllMechanisms()}), ", "))
-		case !on:
+		switch {
+		case !slices.Contains(all, m):
+			return nil, fmt.Errorf("no mechanism %q (mechanisms are %s)", m, strings.Join(all, ", "))
+		case !slices.Contains(on, m):
 			return nil, fmt.Errorf("mechanism %s is off in %s already", m, runs.Scenario)
 		}
 		spec := sweep.ParamSpec{Key: "mechanisms." + m}
@@ -170,19 +163,26 @@ func RunAblation(ctx context.Context, runs Runs, mechs []string, dir string, opt
 	for _, k := range summaryKeys {
 		f.Outputs = append(f.Outputs, sweep.OutputSpec{Summary: k})
 	}
+	// add adds a timeseries output and returns its index, by which the
+	// sweep's resolved outputs give its column's name.
+	add := func(col, region string, d calendar.Date) int {
+		f.Outputs = append(f.Outputs, sweep.OutputSpec{Timeseries: col, Region: region, Date: sweep.DateValue(d)})
+		return len(f.Outputs) - 1
+	}
 	dates := calendar.Steps(base.Start, base.End)
-	for _, col := range []string{"collective_share", "reported_share"} {
-		for _, d := range dates {
-			f.Outputs = append(f.Outputs, sweep.OutputSpec{Timeseries: col, Region: "ALL", Date: sweep.DateValue(d)})
+	var shareAt, reportedAt, moscowAt []int
+	for _, d := range dates {
+		shareAt = append(shareAt, add("collective_share", "ALL", d))
+	}
+	for _, d := range dates {
+		reportedAt = append(reportedAt, add("reported_share", "ALL", d))
+	}
+	if hasRegion(base, "Moscow") {
+		for _, d := range moscowDates {
+			moscowAt = append(moscowAt, add("collective_share", "Moscow", d))
 		}
 	}
-	moscow := hasRegion(base, "Moscow")
-	if moscow {
-		for _, d := range []string{"1930-03-01", "1930-06-01"} {
-			f.Outputs = append(f.Outputs, sweep.OutputSpec{Timeseries: "collective_share", Region: "Moscow", Date: sweep.DateValue(calendar.MustParseDate(d))})
-		}
-	}
-	_, t, err := execute(ctx, f, dir, opt)
+	sw, t, err := execute(ctx, f, dir, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -198,19 +198,17 @@ func RunAblation(ctx context.Context, runs Runs, mechs []string, dir string, opt
 				outs[r].summary[k] = x
 			}
 		}
-		for _, d := range dates {
-			for r, x := range column(t, fmt.Sprintf("collective_share[ALL,%s]", d), p) {
+		for k := range dates {
+			for r, x := range column(t, sw.Outputs[shareAt[k]].Name, p) {
 				outs[r].share = append(outs[r].share, x)
 			}
-			for r, x := range column(t, fmt.Sprintf("reported_share[ALL,%s]", d), p) {
+			for r, x := range column(t, sw.Outputs[reportedAt[k]].Name, p) {
 				outs[r].reported = append(outs[r].reported, x)
 			}
 		}
-		if moscow {
-			for i, d := range []string{"1930-03-01", "1930-06-01"} {
-				for r, x := range column(t, fmt.Sprintf("collective_share[Moscow,%s]", d), p) {
-					outs[r].moscow[i] = x
-				}
+		for i, o := range moscowAt {
+			for r, x := range column(t, sw.Outputs[o].Name, p) {
+				outs[r].moscow[i] = x
 			}
 		}
 		values[p] = make([][]float64, len(Patterns))

@@ -4,12 +4,14 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/collsim/collsim/sim/calibrate"
 	"github.com/collsim/collsim/sim/output"
 )
 
@@ -67,12 +69,10 @@ func records(path string) ([]map[string]string, error) {
 func num(m map[string]string, k string) float64 {
 	x, err := strconv.ParseFloat(m[k], 64)
 	if err != nil {
-		return nan
+		return math.NaN()
 	}
 	return x
 }
-
-var nan = func() float64 { x, _ := strconv.ParseFloat("NaN", 64); return x }()
 
 // WriteDocs writes the index of a validity report folder (README.md) and
 // the generated parts of docs/MODEL.md §7 and §10, from the CSV files of
@@ -105,8 +105,8 @@ func readDocs(dir string) (*docs, error) {
 		dst  *[]map[string]string
 		path string
 	}{
-		{&d.posterior, filepath.Join(DocsCalibration, "posterior.csv")},
-		{&d.generations, filepath.Join(DocsCalibration, "generations.csv")},
+		{&d.posterior, filepath.Join(DocsCalibration, calibrate.PosteriorFile)},
+		{&d.generations, filepath.Join(DocsCalibration, calibrate.GenerationsFile)},
 		{&d.history, filepath.Join(DocsHistory, HistoryCSV)},
 		{&d.hand, filepath.Join(DocsHistoryHand, HistoryCSV)},
 		{&d.morris, filepath.Join(DocsMorris, SensitivityCSV)},
@@ -156,12 +156,12 @@ func (d *docs) index(w io.Writer, info DocsInfo) {
 	gh, gn := hits(d.hand, "fit")
 	kh, kn := hits(d.hand, "holdout")
 	fmt.Fprintf(w, "| report | what | runs |\n|---|---|---|\n")
-	fmt.Fprintf(w, "| [calibration](%s/calibration.md) | ABC-SMC of %d parameters on the fitted targets; posterior, pairs chart, calibrated scenario | %d runs of 50,000 households; final ε = %s |\n", DocsCalibration, len(d.posterior), runs, eps)
-	fmt.Fprintf(w, "| [history](%s/history.md) | the calibrated scenario against every target: fitted %d of %d hit, held out %d of %d | 10 × 250,000 households |\n", DocsHistory, fh, fn, hh, hn)
-	fmt.Fprintf(w, "| [history-hand](%s/history.md) | the hand-calibrated scenario, for comparison: fitted %d of %d hit, held out %d of %d | 10 × 250,000 households |\n", DocsHistoryHand, gh, gn, kh, kn)
-	fmt.Fprintf(w, "| [morris](%s/sensitivity.md) | Morris screening of %d parameters | 20,000 households |\n", DocsMorris, len(d.morris)/max(1, countOutputs(d.morris)))
-	fmt.Fprintf(w, "| [sobol](%s/sensitivity.md) | Sobol indices of %d parameters | 20,000 households |\n", DocsSobol, len(d.sobol)/max(1, countOutputs(d.sobol)))
-	fmt.Fprintf(w, "| [ablation](%s/ablation.md) | each of %d mechanisms switched off | 10 × 50,000 households per variant |\n\n", DocsAblation, len(d.ablation)/len(Patterns))
+	fmt.Fprintf(w, "| [calibration](%s/%s) | ABC-SMC of %d parameters on the fitted targets; posterior, pairs chart, calibrated scenario | %d runs of 50,000 households; final ε = %s |\n", DocsCalibration, calibrate.ReportFile, len(d.posterior), runs, eps)
+	fmt.Fprintf(w, "| [history](%s/%s) | the calibrated scenario against every target: fitted %d of %d hit, held out %d of %d | 10 × 250,000 households |\n", DocsHistory, HistoryReport, fh, fn, hh, hn)
+	fmt.Fprintf(w, "| [history-hand](%s/%s) | the hand-calibrated scenario, for comparison: fitted %d of %d hit, held out %d of %d | 10 × 250,000 households |\n", DocsHistoryHand, HistoryReport, gh, gn, kh, kn)
+	fmt.Fprintf(w, "| [morris](%s/%s) | Morris screening of %d parameters | 20,000 households |\n", DocsMorris, SensitivityReport, len(d.morris)/max(1, len(distinct(d.morris, "output"))))
+	fmt.Fprintf(w, "| [sobol](%s/%s) | Sobol indices of %d parameters | 20,000 households |\n", DocsSobol, SensitivityReport, len(d.sobol)/max(1, len(distinct(d.sobol, "output"))))
+	fmt.Fprintf(w, "| [ablation](%s/%s) | each of %d mechanisms switched off | 10 × 50,000 households per variant |\n\n", DocsAblation, AblationReport, len(d.ablation)/len(Patterns))
 	fmt.Fprint(w, reducedSizes)
 }
 
@@ -194,17 +194,6 @@ const reducedSizes = `## Reduced sizes, and what they cost
   a point in the shares; smaller changes are reported but not called
   material.
 `
-
-// countOutputs returns the number of outputs in a sensitivity.csv.
-func countOutputs(rows []map[string]string) int {
-	var outs []string
-	for _, r := range rows {
-		if !slices.Contains(outs, r["output"]) {
-			outs = append(outs, r["output"])
-		}
-	}
-	return len(outs)
-}
 
 // calibration writes the generated part of docs/MODEL.md §7.
 func (d *docs) calibration(w io.Writer, info DocsInfo) {
@@ -264,9 +253,9 @@ func (d *docs) validity(w io.Writer, info DocsInfo) {
 			value(h, "model_mean"), mark(h), h["z"], value(o, "model_mean"), mark(o), o["z"])
 	}
 	fmt.Fprintf(w, "\n**Sensitivity** (the three most influential parameters of each output; Morris μ* over %d parameters, Sobol total index ST over %d):\n\n",
-		len(d.morris)/max(1, countOutputs(d.morris)), len(d.sobol)/max(1, countOutputs(d.sobol)))
+		len(d.morris)/max(1, len(distinct(d.morris, "output"))), len(d.sobol)/max(1, len(distinct(d.sobol, "output"))))
 	fmt.Fprintf(w, "| output | Morris | Sobol |\n|---|---|---|\n")
-	for _, out := range outputsOf(d.morris) {
+	for _, out := range distinct(d.morris, "output") {
 		fmt.Fprintf(w, "| `%s` | %s | %s |\n", out, top(d.morris, out, "mu_star", "μ* %.3g"), top(d.sobol, out, "st", "ST %.2f"))
 	}
 	fmt.Fprintf(w, "\n**Ablation** (change when the mechanism alone is switched off; 10 paired replicates at 50,000 households; bold: beyond the threshold and its 95%% interval clear of zero):\n\n")
@@ -275,13 +264,7 @@ func (d *docs) validity(w io.Writer, info DocsInfo) {
 		fmt.Fprintf(w, " %s (%s) |", p.Name, p.Unit)
 	}
 	fmt.Fprintf(w, "\n|---|%s\n", strings.Repeat("---:|", len(Patterns)))
-	var mechs []string
-	for _, r := range d.ablation {
-		if !slices.Contains(mechs, r["mechanism_off"]) {
-			mechs = append(mechs, r["mechanism_off"])
-		}
-	}
-	for _, m := range mechs {
+	for _, m := range distinct(d.ablation, "mechanism_off") {
 		fmt.Fprintf(w, "| `%s` |", m)
 		for _, p := range Patterns {
 			for _, r := range d.ablation {
@@ -315,15 +298,16 @@ func tolerance(r map[string]string) string {
 	return fmt.Sprintf("±%.0f pt", 100*num(r, "tolerance"))
 }
 
-// outputsOf returns the outputs of a sensitivity.csv in order.
-func outputsOf(rows []map[string]string) []string {
-	var outs []string
+// distinct returns the values of the column col of rows, each once, in the
+// order they first appear.
+func distinct(rows []map[string]string, col string) []string {
+	var vs []string
 	for _, r := range rows {
-		if !slices.Contains(outs, r["output"]) {
-			outs = append(outs, r["output"])
+		if !slices.Contains(vs, r[col]) {
+			vs = append(vs, r[col])
 		}
 	}
-	return outs
+	return vs
 }
 
 // top returns the three highest-ranked parameters of an output.

@@ -68,13 +68,15 @@ func RunHistory(ctx context.Context, runs Runs, ts targets.List, dir string, opt
 	}
 	h := &History{Runs: runs, Base: base, Targets: ts, Dates: calendar.Steps(base.Start, base.End), Series: map[string][]stats.Summary{}}
 	series := h.seriesWanted()
+	at := map[string][]int{} // series → its outputs' indices, date by date
 	for _, s := range series {
 		region, col, _ := strings.Cut(s, "/")
 		for _, d := range h.Dates {
+			at[s] = append(at[s], len(f.Outputs))
 			f.Outputs = append(f.Outputs, sweep.OutputSpec{Timeseries: col, Region: region, Date: sweep.DateValue(d)})
 		}
 	}
-	_, t, err := execute(ctx, f, dir, opt)
+	sw, t, err := execute(ctx, f, dir, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +85,8 @@ func RunHistory(ctx context.Context, runs Runs, ts targets.List, dir string, opt
 		h.Fits = append(h.Fits, Fit{Target: tg, Model: s, Z: tg.Z(s.Mean), Hit: tg.Hit(s.Mean)})
 	}
 	for _, s := range series {
-		region, col, _ := strings.Cut(s, "/")
-		for _, d := range h.Dates {
-			name := fmt.Sprintf("%s[%s,%s]", col, region, d)
-			h.Series[s] = append(h.Series[s], stats.Summarize(column(t, name, 0), 0.95))
+		for _, i := range at[s] {
+			h.Series[s] = append(h.Series[s], stats.Summarize(column(t, sw.Outputs[i].Name, 0), 0.95))
 		}
 	}
 	return h, nil

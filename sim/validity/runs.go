@@ -8,11 +8,11 @@ package validity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/collsim/collsim/sim/scenario"
 	"github.com/collsim/collsim/sim/sweep"
@@ -24,6 +24,20 @@ type Runs struct {
 	Set        []string // overrides, in the --set syntax ("population.households=50000")
 	Replicates int
 	Seed       int64 // the sweep seed from which each replicate's seed derives
+
+	base *scenario.Scenario // the scenario loaded with the overrides (NewRuns); nil: load it
+}
+
+// NewRuns returns the runs of the scenario file at path with the overrides
+// sets, replicated, and the scenario with the overrides applied, loaded
+// once: the reports use it rather than load it again. The sweep seed is the
+// scenario's; set Seed for another.
+func NewRuns(path string, sets []string, replicates int) (Runs, *scenario.Scenario, error) {
+	s, err := scenario.Load(path, sets...)
+	if err != nil {
+		return Runs{}, nil, err
+	}
+	return Runs{Scenario: path, Set: sets, Replicates: replicates, Seed: s.Seed, base: s}, s, nil
 }
 
 // Options control how a report's runs are done; its results do not depend
@@ -36,23 +50,22 @@ type Options struct {
 	Log     io.Writer
 }
 
-// load returns the scenario of the runs with their overrides applied.
+// load returns the scenario of the runs with their overrides applied: the
+// one NewRuns loaded, or else read from the file.
 func (r *Runs) load() (*scenario.Scenario, error) {
+	if r.base != nil {
+		return r.base, nil
+	}
 	return scenario.Load(r.Scenario, r.Set...)
 }
 
 // sweepFile returns a list-design sweep of the runs, to be run in dir.
 func (r *Runs) sweepFile(name, description, dir string) (sweep.File, error) {
-	absDir, err1 := filepath.Abs(dir)
-	absBase, err2 := filepath.Abs(r.Scenario)
-	if err := errors.Join(err1, err2); err != nil {
+	base, err := sweep.RelPath(dir, r.Scenario)
+	if err != nil {
 		return sweep.File{}, err
 	}
-	base, err := filepath.Rel(absDir, absBase)
-	if err != nil {
-		base = absBase
-	}
-	return sweep.File{Name: name, Description: description, Base: filepath.ToSlash(base), Seed: r.Seed,
+	return sweep.File{Name: name, Description: description, Base: base, Seed: r.Seed,
 		Replicates: r.Replicates, Design: "list", Set: r.Set}, nil
 }
 
@@ -77,12 +90,7 @@ func execute(ctx context.Context, f sweep.File, dir string, opt Options) (*sweep
 // column returns the values of the output named name of the runs of point
 // p, replicate by replicate.
 func column(t *sweep.Table, name string, p int) []float64 {
-	c := -1
-	for i, o := range t.Outputs {
-		if o == name {
-			c = i
-		}
-	}
+	c := slices.Index(t.Outputs, name)
 	var xs []float64
 	for _, r := range t.Rows {
 		if r.Point == p && c >= 0 {
