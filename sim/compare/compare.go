@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/collsim/collsim/sim/calendar"
 	"github.com/collsim/collsim/sim/engine"
@@ -71,25 +72,13 @@ func New(arms []Arm) (*Comparison, error) {
 				c.Dates = r.Dates
 				continue
 			}
-			if !sameDates(c.Dates, r.Dates) {
+			if !slices.Equal(c.Dates, r.Dates) {
 				return nil, fmt.Errorf("compare: %s runs from %s to %s, %s from %s to %s: compared scenarios need the same start and end",
 					a.Name, r.Dates[0], r.Dates[len(r.Dates)-1], arms[0].Name, c.Dates[0], c.Dates[len(c.Dates)-1])
 			}
 		}
 	}
 	return c, nil
-}
-
-func sameDates(a, b []calendar.Date) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Options control Simulate.

@@ -20,8 +20,24 @@ type Figure struct {
 	*chart.Figure
 }
 
+// figureText is the name, title and caption of each figure Figures
+// returns, in order.
+var figureText = []struct{ name, title, caption string }{
+	{"shares", "Households in collectives", "Solid: the true share of households in collectives; dashed: the share cadres reported."},
+	{"exits", "Exits", "Households leaving collectives each week."},
+	{"repression", "Repression", "Solid: households fined or worse, cumulative; dashed: households arrested or deported."},
+	{"livestock", "Livestock", "Livestock of households and collective herds, as a percentage of the start."},
+	{"productivity", "Productivity", "Output per worker relative to before the campaign (100%)."},
+}
+
 // FigureNames are the names of the figures Figures returns, in order.
-var FigureNames = []string{"shares", "exits", "repression", "livestock", "productivity"}
+var FigureNames = func() []string {
+	var names []string
+	for _, f := range figureText {
+		names = append(names, f.name)
+	}
+	return names
+}()
 
 // trace is a quantity of the whole country over time.
 type trace func(r *Run, k int) float64
@@ -73,17 +89,13 @@ func (c *Comparison) Figures() []Figure {
 	// These start at the top and mostly fall: keep the legend off the lines.
 	livestock.Legend.Top, productivity.Legend.Top = false, false
 
-	fig := func(name, title, caption string, p *plot.Plot) Figure {
-		return Figure{Name: name, Title: title, Caption: caption,
-			Figure: &chart.Figure{Plots: []*plot.Plot{p}, Width: 8 * vg.Inch, Height: 3.6 * vg.Inch}}
+	var figs []Figure
+	for i, p := range []*plot.Plot{shares, exits, repression, livestock, productivity} {
+		f := figureText[i]
+		figs = append(figs, Figure{Name: f.name, Title: f.title, Caption: f.caption,
+			Figure: &chart.Figure{Plots: []*plot.Plot{p}, Width: 8 * vg.Inch, Height: 3.6 * vg.Inch}})
 	}
-	return []Figure{
-		fig("shares", "Households in collectives", "Solid: the true share of households in collectives; dashed: the share cadres reported.", shares),
-		fig("exits", "Exits", "Households leaving collectives each week.", exits),
-		fig("repression", "Repression", "Solid: households fined or worse, cumulative; dashed: households arrested or deported.", repression),
-		fig("livestock", "Livestock", "Livestock of households and collective herds, as a percentage of the start.", livestock),
-		fig("productivity", "Productivity", "Output per worker relative to before the campaign (100%).", productivity),
-	}
+	return figs
 }
 
 // line is a quantity drawn for every arm.

@@ -134,14 +134,7 @@ func Round(m Metric, v float64) string {
 	case Share:
 		return strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
 	case Change:
-		s := strconv.FormatFloat(100*v, 'f', 0, 64) + "%"
-		switch {
-		case s == "-0%" || s == "0%":
-			return "0%"
-		case strings.HasPrefix(s, "-"):
-			return "−" + s[1:]
-		}
-		return "+" + s
+		return signedPercent(v, 0)
 	case Count:
 		n := math.Round(v)
 		if a := math.Abs(n); a >= 1000 {

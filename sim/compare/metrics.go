@@ -174,21 +174,25 @@ func (m Metric) Format(v float64) string {
 	case Share:
 		return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
 	case Change:
-		s := strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
-		if s == "-0.0%" {
-			s = "0.0%"
-		}
-		switch {
-		case strings.HasPrefix(s, "-"):
-			return "−" + s[1:]
-		case s != "0.0%":
-			return "+" + s
-		}
-		return s
+		return signedPercent(v, 1)
 	case Day:
 		return time.Unix(int64(math.Round(v))*86400, 0).UTC().Format(time.DateOnly)
 	}
 	return Thousands(int64(math.Round(v)))
+}
+
+// signedPercent writes the change v as a percent with prec decimals and a
+// sign: +3.2%, −1.0%, and zero (however rounded) unsigned.
+func signedPercent(v float64, prec int) string {
+	s := strconv.FormatFloat(100*v, 'f', prec, 64) + "%"
+	zero := strconv.FormatFloat(0, 'f', prec, 64) + "%"
+	switch {
+	case s == zero || s == "-"+zero:
+		return zero
+	case strings.HasPrefix(s, "-"):
+		return "−" + s[1:]
+	}
+	return "+" + s
 }
 
 // Thousands writes n with commas between groups of three digits.

@@ -25,6 +25,11 @@ func (f *File) Encode() []byte {
 			fmt.Fprintf(&b, "%s = %d\n", k, v)
 		}
 	}
+	val := func(k string, v Value) {
+		if !v.IsZero() {
+			fmt.Fprintf(&b, "%s = %s\n", k, v.lit())
+		}
+	}
 	str("name", f.Name)
 	str("description", f.Description)
 	str("base", f.Base)
@@ -65,26 +70,14 @@ func (f *File) Encode() []byte {
 			}
 			b.WriteString("]\n")
 		}
-		for _, kv := range []struct {
-			k string
-			v Value
-		}{{"from", p.From}, {"to", p.To}} {
-			if !kv.v.IsZero() {
-				fmt.Fprintf(&b, "%s = %s\n", kv.k, kv.v.lit())
-			}
-		}
+		val("from", p.From)
+		val("to", p.To)
 		if p.Step != 0 {
 			fmt.Fprintf(&b, "step = %s\n", strict.FormatFloat(p.Step))
 		}
 		str("distribution", p.Distribution)
-		for _, kv := range []struct {
-			k string
-			v Value
-		}{{"min", p.Min}, {"max", p.Max}} {
-			if !kv.v.IsZero() {
-				fmt.Fprintf(&b, "%s = %s\n", kv.k, kv.v.lit())
-			}
-		}
+		val("min", p.Min)
+		val("max", p.Max)
 		if p.Distribution == "normal" {
 			fmt.Fprintf(&b, "mean = %s\nsd = %s\n", strict.FormatFloat(p.Mean), strict.FormatFloat(p.SD))
 		}

@@ -55,16 +55,13 @@ func Execute(ctx context.Context, sw *Sweep, opt Options) (*Report, error) {
 		return nil, err
 	}
 	h := sw.header(opt.Version, opt.Shard)
-	rep := &Report{}
-	var todo []Run
-	for _, r := range sw.Runs() {
-		if h.Shard.Has(r.Index) {
-			todo = append(todo, r)
-		}
+	var shard []int // the runs of the shard
+	for k := h.Shard.Index; k < h.runs(); k += h.Shard.Count {
+		shard = append(shard, k)
 	}
-	rep.Runs = len(todo)
+	rep := &Report{Runs: len(shard)}
 
-	j, done, err := openForRun(opt, h, rep)
+	j, rows, err := openForRun(opt, h, rep)
 	if err != nil {
 		return rep, err
 	}
@@ -72,19 +69,23 @@ func Execute(ctx context.Context, sw *Sweep, opt Options) (*Report, error) {
 	if err := sw.writeProvenance(opt); err != nil {
 		return rep, err
 	}
-	rest := todo[:0]
-	for _, r := range todo {
-		if !done[r.Index] {
-			rest = append(rest, r)
+	done := make(map[int]bool, len(rows))
+	for _, r := range rows {
+		done[r.Point*h.Replicates+r.Replicate] = true
+	}
+	var todo []Run
+	for _, k := range shard {
+		if !done[k] {
+			todo = append(todo, sw.Run(k))
 		}
 	}
-	todo = rest
 
 	bar := progress.New(opt.Log, sw.Name, len(todo), progress.Options{Unit: "runs"})
 	err = sw.runAll(ctx, todo, opt.Workers, func(r Run, row *Row) error {
 		if err := j.add(row); err != nil {
 			return fmt.Errorf("writing the journal: %w", err)
 		}
+		rows = append(rows, *row)
 		rep.Ran++
 		bar.Add(1)
 		if opt.Done != nil {
@@ -103,27 +104,22 @@ func Execute(ctx context.Context, sw *Sweep, opt Options) (*Report, error) {
 	if h.Shard.Count > 1 {
 		return rep, nil
 	}
-	jd, err := readJournal(filepath.Join(opt.Dir, JournalFile))
-	if err != nil {
-		return rep, err
-	}
-	t := jd.table()
-	t.Rows = jd.rows
+	t := h.table()
+	t.Rows = rows
 	t.sort()
 	rep.Table = t
 	return rep, t.WriteOutputs(opt.Dir)
 }
 
 // openForRun opens the journal of opt.Dir for appending (creating it if
-// there is none) and returns the runs it holds.
-func openForRun(opt Options, h header, rep *Report) (*journal, map[int]bool, error) {
+// there is none) and returns the rows of the runs it holds.
+func openForRun(opt Options, h header, rep *Report) (*journal, []Row, error) {
 	path := filepath.Join(opt.Dir, JournalFile)
-	done := map[int]bool{}
 	jd, err := readJournal(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		j, err := createJournal(path, h)
-		return j, done, err
+		return j, nil, err
 	case !opt.Resume:
 		return nil, nil, fmt.Errorf("%s holds a sweep already (%s): add --resume to finish it, or choose another --out", opt.Dir, JournalFile)
 	case errors.Is(err, errNoHeader):
@@ -132,7 +128,7 @@ func openForRun(opt Options, h header, rep *Report) (*journal, map[int]bool, err
 			return nil, nil, err
 		}
 		j, err := createJournal(path, h)
-		return j, done, err
+		return j, nil, err
 	case err != nil:
 		return nil, nil, err
 	}
@@ -151,15 +147,12 @@ func openForRun(opt Options, h header, rep *Report) (*journal, map[int]bool, err
 			fmt.Fprintf(opt.Log, "%s: dropped a torn last line; its run will be redone\n", path)
 		}
 	}
-	for _, r := range jd.rows {
-		done[r.Point*h.Replicates+r.Replicate] = true
-	}
 	rep.Before = len(jd.rows)
 	j, err := appendJournal(path)
 	if err == nil && jd.torn {
 		err = j.f.Sync()
 	}
-	return j, done, err
+	return j, jd.rows, err
 }
 
 // runAll simulates the runs on workers goroutines and hands each finished

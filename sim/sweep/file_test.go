@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/collsim/collsim/internal/strict"
+	"github.com/collsim/collsim/internal/testenv"
 	"github.com/collsim/collsim/sim/calendar"
 )
 
@@ -227,27 +228,12 @@ func TestParseErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Parse succeeded: %+v", sw.Points)
 			}
-			checkErrors(t, strings.ReplaceAll(err.Error(), "testdata/bad.toml", "bad.toml"), err, tt.want)
+			var list strict.ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error %v is a %T, not a strict.ErrorList", err, err)
+			}
+			testenv.ErrorLines(t, err, tt.want...)
 		})
-	}
-}
-
-// checkErrors checks that err is a strict.ErrorList whose lines (text)
-// contain want, in order.
-func checkErrors(t *testing.T, text string, err error, want []string) {
-	t.Helper()
-	var list strict.ErrorList
-	if !errors.As(err, &list) {
-		t.Fatalf("error %v is a %T, not a strict.ErrorList", err, err)
-	}
-	lines := strings.Split(text, "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("got %d errors, want %d:\n%v", len(lines), len(want), text)
-	}
-	for i := range want {
-		if !strings.Contains(lines[i], want[i]) {
-			t.Errorf("error %d:\n got %s\nwant %s", i, lines[i], want[i])
-		}
 	}
 }
 

@@ -535,17 +535,13 @@ const maxRuns = 10_000_000
 
 // outputs resolves and checks each output against the base scenario.
 func (sw *Sweep) outputs(c *checker) {
-	regions := []string{"ALL"}
-	for _, r := range sw.Base.Regions {
-		regions = append(regions, r.Name)
-	}
 	names := map[string]string{"point": "a column of its own", "replicate": "a column of its own", "seed": "a column of its own"}
 	for _, p := range sw.Params {
 		names[p.Key] = "a parameter"
 	}
 	for i, spec := range sw.File.Outputs {
 		key := strict.IndexKey("outputs", i)
-		o, k, msg, hint := newOutput(spec, regions, sw.Base)
+		o, k, msg, hint := newOutput(spec, sw.Base)
 		if msg != "" {
 			c.fail(key+"."+k, msg, hint)
 			continue

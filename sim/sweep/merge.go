@@ -27,7 +27,6 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 	var rows []Row
 	seen := map[int]string{} // run → folder
 	shards := map[int]string{}
-	var dups []string
 	for _, dir := range dirs {
 		path := filepath.Join(dir, JournalFile)
 		jd, err := readJournal(path)
@@ -52,18 +51,12 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 			return nil, fmt.Errorf("%s and %s are both shard %s", d, dir, jd.Shard)
 		}
 		shards[jd.Shard.Index] = dir
+		// No run is in two journals: each holds only its shard's runs, each
+		// once (parseJournal), and no shard is given twice.
 		for _, r := range jd.rows {
-			k := r.Point*jd.Replicates + r.Replicate
-			if d, dup := seen[k]; dup {
-				dups = append(dups, fmt.Sprintf("run %d (in %s and %s)", k, d, dir))
-				continue
-			}
-			seen[k] = dir
+			seen[r.Point*jd.Replicates+r.Replicate] = dir
 			rows = append(rows, r)
 		}
-	}
-	if len(dups) > 0 {
-		return nil, fmt.Errorf("runs are there twice: %s", strings.Join(dups, "; "))
 	}
 	if missing := first.missing(seen, shards); missing != "" {
 		return nil, &MissingError{missing}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -30,7 +31,11 @@ type Output struct {
 
 // newOutput resolves an output of a sweep over the scenario base. On a
 // problem it returns the key of the spec at fault, a message and a hint.
-func newOutput(spec OutputSpec, regions []string, base *scenario.Scenario) (o Output, key, msg, hint string) {
+func newOutput(spec OutputSpec, base *scenario.Scenario) (o Output, key, msg, hint string) {
+	regions := []string{"ALL"}
+	for _, r := range base.Regions {
+		regions = append(regions, r.Name)
+	}
 	o.Name = spec.Name
 	if spec.Summary != "" {
 		segs, ok := strict.SplitKey(spec.Summary)
@@ -86,7 +91,7 @@ func checkSummaryKey(segs []string, regions []string) (msg, hint string) {
 		}
 		v, ok := m[seg]
 		if !ok {
-			keys := sortedKeys(m)
+			keys := slices.Sorted(maps.Keys(m))
 			hint := "keys are " + strings.Join(keys, ", ")
 			if path == "regions" {
 				hint = "regions are " + quoteAll(keys)
@@ -101,7 +106,7 @@ func checkSummaryKey(segs []string, regions []string) (msg, hint string) {
 	}
 	switch x := cur.(type) {
 	case map[string]any:
-		return fmt.Sprintf("%s is a table of summary.json, not a number", path), "name one of its keys: " + strings.Join(sortedKeys(x), ", ")
+		return fmt.Sprintf("%s is a table of summary.json, not a number", path), "name one of its keys: " + strings.Join(slices.Sorted(maps.Keys(x)), ", ")
 	case string:
 		return fmt.Sprintf("%s is a string in summary.json, not a number", path), ""
 	}
@@ -199,16 +204,6 @@ func timeseriesValue(ts [][]string, dates []calendar.Date, o Output) (float64, e
 	return 0, fmt.Errorf("timeseries.csv has no row for %s on %s", o.Region, date)
 }
 
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
-}
-
 // quoteAll quotes each string and joins them with commas.
 func quoteAll(ss []string) string {
 	q := make([]string, len(ss))
@@ -222,10 +217,6 @@ func quoteAll(ss []string) string {
 // the key of the spec at fault (summary, timeseries, region or date), a
 // message and a hint, or three empty strings if the output can be measured.
 func CheckOutput(spec OutputSpec, base *scenario.Scenario) (key, msg, hint string) {
-	regions := []string{"ALL"}
-	for _, r := range base.Regions {
-		regions = append(regions, r.Name)
-	}
-	_, key, msg, hint = newOutput(spec, regions, base)
+	_, key, msg, hint = newOutput(spec, base)
 	return key, msg, hint
 }

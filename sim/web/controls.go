@@ -36,8 +36,8 @@ type field struct {
 	// control fills in the control's value, range and whether it applies.
 	control func(s *scenario.Scenario, lim Limits, c *Control)
 	// apply returns the overrides that set the field to the raw value, or a
-	// message saying what is wrong with it. c is the field's control for s.
-	apply func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string)
+	// message saying what is wrong with it.
+	apply func(s *scenario.Scenario, lim Limits, raw string) ([]string, string)
 }
 
 // Limits bound what the form may ask for.
@@ -55,7 +55,7 @@ var fields = []field{
 			c.Min, c.Max, c.Step = itoa(lim.MinHouseholds), itoa(lim.MaxHouseholds), "1000"
 			c.Value = itoa(min(max(lim.Households, lim.MinHouseholds), lim.MaxHouseholds))
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			n, err := strconv.Atoi(raw)
 			if err != nil || n < lim.MinHouseholds || n > lim.MaxHouseholds {
 				msg := fmt.Sprintf("want a whole number from %s to %s", compare.Thousands(int64(lim.MinHouseholds)), compare.Thousands(int64(lim.MaxHouseholds)))
@@ -73,7 +73,7 @@ var fields = []field{
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Min, c.Max, c.Step, c.Value = "0", itoa(maxSeed), "1", strconv.FormatInt(s.Seed, 10)
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			n, err := strconv.ParseInt(raw, 10, 64)
 			if err != nil || n < 0 || n > maxSeed {
 				return nil, "want a whole number from 0 to " + itoa(maxSeed)
@@ -93,7 +93,7 @@ var fields = []field{
 			}
 			c.Min, c.Max, c.Value = h.min.String(), h.max.String(), s.Phases[h.first].Start.String()
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			h, _ := haltPeriod(s)
 			d, err := calendar.ParseDate(raw)
 			if err != nil {
@@ -122,7 +122,7 @@ var fields = []field{
 			}
 			c.Value = ftoa(top)
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			x, msg := unit(raw)
 			if msg != "" {
 				return nil, msg
@@ -145,7 +145,7 @@ var fields = []field{
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Value = strconv.FormatBool(!s.Mechanisms.InflatedReports)
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			b, err := strconv.ParseBool(raw)
 			if err != nil {
 				return nil, "want true or false"
@@ -170,7 +170,7 @@ var fields = []field{
 			}
 			c.Value = strconv.FormatFloat(share, 'f', 2, 64)
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			x, msg := unit(raw)
 			if msg != "" {
 				return nil, msg
@@ -190,7 +190,7 @@ var fields = []field{
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Value = strconv.FormatBool(s.Phases[0].PrivatePlots)
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			b, err := strconv.ParseBool(raw)
 			if err != nil {
 				return nil, "want true or false"
@@ -208,7 +208,7 @@ var fields = []field{
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Unit, c.Min, c.Max, c.Step, c.Value = "× the scenario's", "0", "3", "0.05", "1"
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			x, err := strconv.ParseFloat(raw, 64)
 			if err != nil || math.IsNaN(x) || x < 0 || x > 3 {
 				return nil, "want a number from 0 to 3"
@@ -226,7 +226,7 @@ var fields = []field{
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Value = strconv.FormatBool(s.Mechanisms.Escalation)
 		},
-		apply: func(s *scenario.Scenario, lim Limits, c *Control, raw string) ([]string, string) {
+		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			b, err := strconv.ParseBool(raw)
 			if err != nil {
 				return nil, "want true or false"
@@ -266,13 +266,16 @@ func Controls(s *scenario.Scenario, lim Limits) []Control {
 // that is absent, or whose value is the scenario's own (the control's
 // value), changes nothing; so an untouched form runs the scenario as it is
 // (apart from the households, which the form always sets). It returns the
-// overrides, the field each override came from, and a message per bad field.
-func overrides(s *scenario.Scenario, lim Limits, form map[string]string) (o, from []string, bad map[string]string) {
+// overrides, the field each override came from, what the form changed in
+// words (e.g. "halt date 1930-01-15": each field given with a value not the
+// control's, households included) and a message per bad field.
+func overrides(s *scenario.Scenario, lim Limits, form map[string]string) (o, from []string, changes string, bad map[string]string) {
 	bad = map[string]string{}
+	var changed []string
 	cs := Controls(s, lim)
 	for i, f := range fields {
-		raw, ok := form[f.name]
-		if !ok {
+		raw, given := form[f.name]
+		if !given {
 			if f.name != "households" {
 				continue
 			}
@@ -289,7 +292,7 @@ func overrides(s *scenario.Scenario, lim Limits, form map[string]string) (o, fro
 		case f.name != "households" && same(raw, cs[i].Value):
 			continue
 		}
-		more, msg := f.apply(s, lim, &cs[i], raw)
+		more, msg := f.apply(s, lim, raw)
 		if msg != "" {
 			bad[f.name] = msg
 			continue
@@ -298,8 +301,11 @@ func overrides(s *scenario.Scenario, lim Limits, form map[string]string) (o, fro
 			from = append(from, f.name)
 		}
 		o = append(o, more...)
+		if given && !same(raw, cs[i].Value) {
+			changed = append(changed, f.label+" "+raw)
+		}
 	}
-	return o, from, bad
+	return o, from, strings.Join(changed, ", "), bad
 }
 
 // describe says what a control wants.

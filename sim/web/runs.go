@@ -29,17 +29,16 @@ var errBusy = errors.New("busy")
 // the resolved scenario (seed included), so the same request twice is one
 // run: the second joins the first, or finds it finished in the cache.
 type run struct {
-	id      string
-	entry   *Entry
-	s       *scenario.Scenario
-	label   string   // what the form changed, in words
-	sets    []string // the overrides, for the command line that reproduces it
-	steps   int
-	step    atomic.Int64
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    chan struct{} // closed when the run is Done, Failed or Cancelled
-	created time.Time
+	id     string
+	entry  *Entry
+	s      *scenario.Scenario
+	label  string   // what the form changed, in words
+	sets   []string // the overrides, for the command line that reproduces it
+	steps  int
+	step   atomic.Int64
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the run is Done, Failed or Cancelled
 
 	// Guarded by the pool's mutex until done is closed; fixed after.
 	state    string
@@ -103,7 +102,7 @@ func (p *pool) submit(id string, e *Entry, s *scenario.Scenario, label string, s
 		p.forget(r)
 	}
 	r := &run{id: id, entry: e, s: s, label: label, sets: sets, steps: steps, state: Queued,
-		done: make(chan struct{}), created: time.Now()}
+		done: make(chan struct{})}
 	r.ctx, r.cancel = context.WithTimeout(p.ctx, p.maxTime)
 	select {
 	case p.queue <- r:

@@ -23,6 +23,7 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -158,13 +159,8 @@ type apiError struct {
 // fail answers with a JSON error.
 func fail(w http.ResponseWriter, code int, msg string, fields map[string]string) {
 	if len(fields) > 0 && msg == "" {
-		keys := make([]string, 0, len(fields))
-		for k := range fields {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
 		var parts []string
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
 			parts = append(parts, k+": "+fields[k])
 		}
 		msg = strings.Join(parts, "; ")
@@ -319,7 +315,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(form, "scenario")
-	sets, from, bad := overrides(e.scenario, s.limits, form)
+	sets, from, changes, bad := overrides(e.scenario, s.limits, form)
 	if len(bad) > 0 {
 		fail(w, http.StatusBadRequest, "", bad)
 		return
@@ -336,7 +332,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	sum := sha256.Sum256(toml.Bytes())
 	rid := hex.EncodeToString(sum[:16])
 	steps := len(calendar.Steps(sc.Start, sc.End)) - 1
-	run, err := s.pool.submit(rid, e, sc, describeChanges(e.scenario, s.limits, form), sets, steps)
+	run, err := s.pool.submit(rid, e, sc, changes, sets, steps)
 	if errors.Is(err, errBusy) {
 		w.Header().Set("Retry-After", "2")
 		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("the server is busy: %d runs are waiting for the %d runners; try again in a few seconds", s.pool.waiting(), s.cfg.Runners), nil)
@@ -380,21 +376,6 @@ func loaderFields(err error, from []string) map[string]string {
 		out[f] = msg
 	}
 	return out
-}
-
-// describeChanges says in words what the form changed from the scenario
-// (and from the form's households), e.g. "halt date 1930-01-15".
-func describeChanges(s *scenario.Scenario, lim Limits, form map[string]string) string {
-	var parts []string
-	cs := Controls(s, lim)
-	for i, f := range fields {
-		raw, ok := form[f.name]
-		if !ok || same(strings.TrimSpace(raw), cs[i].Value) {
-			continue
-		}
-		parts = append(parts, f.label+" "+strings.TrimSpace(raw))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // runView is the state of a run as the API tells it.
@@ -575,11 +556,10 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 	label := "compared run"
 	if l, ok := q["label"]; ok {
 		switch l[0] {
-		case "previous", "baseline":
-			label = l[0] + " run"
-			if l[0] == "baseline" {
-				label = "baseline"
-			}
+		case "previous":
+			label = "previous run"
+		case "baseline":
+			label = "baseline"
 		default:
 			fail(w, http.StatusBadRequest, "", map[string]string{"label": "want previous or baseline"})
 			return

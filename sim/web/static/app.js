@@ -172,21 +172,29 @@ async function run() {
   }
   setState('running');
   $('#status').textContent = 'starting…';
+  const v = await request('/api/runs', { method: 'POST', body });
+  if (v !== null) await follow(v);
+}
+
+// request fetches url and decodes its JSON answer. If the server does not
+// answer, or answers with an error, it shows the error, sets the error state
+// and returns null.
+async function request(url, opts) {
   let r, v;
   try {
-    r = await fetch('/api/runs', { method: 'POST', body });
+    r = await fetch(url, opts);
     v = await r.json();
   } catch (err) {
     showError('the server does not answer: ' + err);
     setState('error');
-    return;
+    return null;
   }
   if (r.status >= 400) {
     showErrors(v);
     setState('error');
-    return;
+    return null;
   }
-  await follow(v);
+  return v;
 }
 
 // follow polls a run until it is done, failed or cancelled.
@@ -198,20 +206,8 @@ async function follow(v) {
     $('#status').textContent = v.state === 'queued' ? 'waiting for a free runner…' : 'week ' + v.step + ' of ' + v.steps;
     await sleep(200);
     if (active !== v.id) return;
-    let r, next;
-    try {
-      r = await fetch(v.links.self);
-      next = await r.json();
-    } catch (err) {
-      showError('the server does not answer: ' + err);
-      setState('error');
-      return;
-    }
-    if (r.status >= 400) {
-      showErrors(next);
-      setState('error');
-      return;
-    }
+    const next = await request(v.links.self);
+    if (next === null) return;
     v = next;
   }
   active = null;
