@@ -2,6 +2,8 @@ package strict
 
 import (
 	"errors"
+	"io/fs"
+	"os"
 	"slices"
 
 	"github.com/BurntSushi/toml"
@@ -25,6 +27,20 @@ type Node struct {
 	kids  map[string]*Node // table
 	elems []*Node          // array
 	val   any              // value, as decoded by toml
+}
+
+// ReadFile reads the file at path for Decode. Its error is an ErrorList of
+// one Error naming the file, with the short cause ("no such file or
+// directory", "is a directory").
+func ReadFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			err = pe.Err
+		}
+		return nil, ErrorList{{File: path, Msg: err.Error()}}
+	}
+	return data, nil
 }
 
 // Decode reads the TOML text data of the file name into a tree of nodes,

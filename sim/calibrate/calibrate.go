@@ -84,7 +84,7 @@ func valueAt(s *scenario.Scenario, key string) float64 {
 // scenario and each target checked against it. Errors name the file, the
 // line and the key.
 func NewPlan(scenarioPath string, targetPaths []string, paramsPath string) (*Plan, error) {
-	data, err := readFile(paramsPath)
+	data, err := strict.ReadFile(paramsPath)
 	if err != nil {
 		return nil, err
 	}

@@ -8,11 +8,8 @@
 package calibrate
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
 	"reflect"
 
 	"github.com/collsim/collsim/internal/strict"
@@ -58,19 +55,6 @@ func defaultFile() File {
 // schema binds calibration files; a parameter's prior is uniform unless it
 // says otherwise.
 var schema = strict.NewSchema(strict.Elem(func() ParamSpec { return ParamSpec{Prior: "uniform"} }))
-
-// readFile reads the calibration file at path. Its error is a
-// strict.ErrorList naming the file.
-func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if pe, ok := errors.AsType[*fs.PathError](err); ok {
-			err = pe.Err
-		}
-		return nil, strict.ErrorList{{File: path, Msg: err.Error()}}
-	}
-	return data, nil
-}
 
 // ParseFile reads a calibration file strictly from data; name is used in
 // messages. Its error is a strict.ErrorList naming the file, the line and

@@ -60,12 +60,9 @@ const BaseName = "base.toml"
 // Load reads the sweep file at path strictly and resolves it. Its error is a
 // strict.ErrorList whose errors name the file, the line and the key.
 func Load(path string) (*Sweep, error) {
-	data, err := os.ReadFile(path)
+	data, err := strict.ReadFile(path)
 	if err != nil {
-		if pe, ok := errors.AsType[*fs.PathError](err); ok {
-			err = pe.Err
-		}
-		return nil, strict.ErrorList{{File: path, Msg: err.Error()}}
+		return nil, err
 	}
 	return Parse(path, data)
 }

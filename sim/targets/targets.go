@@ -6,11 +6,8 @@
 package targets
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -176,12 +173,9 @@ func Load(paths ...string) (List, error) {
 	var errs strict.ErrorList
 	seen := map[string]*Target{}
 	for _, path := range paths {
-		data, err := os.ReadFile(path)
+		data, err := strict.ReadFile(path)
 		if err != nil {
-			if pe, ok := errors.AsType[*fs.PathError](err); ok {
-				err = pe.Err
-			}
-			errs = append(errs, &strict.Error{File: path, Msg: err.Error()})
+			errs = append(errs, err.(strict.ErrorList)...)
 			continue
 		}
 		l, err := Parse(path, data)
