@@ -61,14 +61,20 @@ func TestWishFavoursThePoorWhoUnderstand(t *testing.T) {
 	}
 }
 
-// runWeeks steps one household n weeks in env e and returns it and the tally.
+// runWeeks steps one household n weeks in env e under the default
+// parameters and returns it and the tally.
 func runWeeks(h agents.Household, e agents.Env, n int, seed uint64) (agents.Household, agents.Tally) {
 	hp, cp, m := params()
-	e.Prepare(&hp, &cp, &m)
+	return stepWeeks(h, e, &hp, &cp, &m, n, seed)
+}
+
+// stepWeeks is runWeeks under the given parameters.
+func stepWeeks(h agents.Household, e agents.Env, hp *agents.HouseholdParams, cp *agents.CadreParams, m *agents.Mechanisms, n int, seed uint64) (agents.Household, agents.Tally) {
+	e.Prepare(hp, cp, m)
 	r := rng.New(seed)
 	var t agents.Tally
 	for i := 0; i < n; i++ {
-		h.Step(&e, &hp, &cp, &m, &r, &t)
+		h.Step(&e, hp, cp, m, &r, &t)
 	}
 	return h, t
 }
@@ -133,7 +139,8 @@ func TestSlaughterBeforeForcedJoining(t *testing.T) {
 	e := quietEnv()
 	e.Coercion, e.MaxRung = 1, policy.Threatened
 	hp, cp, m := params()
-	e.Prepare(&hp, &cp, &m)
+	off := m
+	off.LivestockSlaughter = false
 	var killed, with, without float64
 	for seed := uint64(0); seed < 200; seed++ {
 		h := household(agents.Middle, 0.2)
@@ -141,15 +148,8 @@ func TestSlaughterBeforeForcedJoining(t *testing.T) {
 		h, _ = runWeeks(h, e, 10, seed)
 		killed += float64(h0 - h.Livestock)
 		with += float64(h.Livestock)
-		m.LivestockSlaughter = false
-		h2 := household(agents.Middle, 0.2)
-		r := rng.New(seed)
-		var tally agents.Tally
-		for i := 0; i < 10; i++ {
-			h2.Step(&e, &hp, &cp, &m, &r, &tally)
-		}
+		h2, _ := stepWeeks(household(agents.Middle, 0.2), e, &hp, &cp, &off, 10, seed)
 		without += float64(h2.Livestock)
-		m.LivestockSlaughter = true
 	}
 	if killed <= 0 || with >= without {
 		t.Errorf("slaughter on: %.0f units left; off: %.0f", with, without)
@@ -160,18 +160,13 @@ func TestRepressionClimbsTheLadder(t *testing.T) {
 	hp, cp, m := params()
 	cp.TargetingRate = 1
 	cp.TargetLocal = agents.ClassValues{Poor: 1, Middle: 1, Kulak: 1}
+	hp.FearWeight = 0 // refuse forever
 	for _, max := range []policy.Rung{policy.Fined, policy.Seized} {
 		e := quietEnv()
 		e.Coercion, e.MaxRung = 1, max
-		e.Prepare(&hp, &cp, &m)
 		h := household(agents.Kulak, 0)
 		h.Fear = 0
-		r := rng.New(3)
-		var tally agents.Tally
-		hp.FearWeight = 0 // refuse forever
-		for i := 0; i < 12; i++ {
-			h.Step(&e, &hp, &cp, &m, &r, &tally)
-		}
+		h, tally := stepWeeks(h, e, &hp, &cp, &m, 12, 3)
 		if h.Rung != max {
 			t.Errorf("ceiling %v: household reached %v", max, h.Rung)
 		}
