@@ -1,7 +1,6 @@
 package chart
 
 import (
-	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -61,18 +60,8 @@ func BandPlot(title, xlabel, ylabel string, series []BandSeries, points bool, xt
 			p.Legend.Add(s.Name, sc)
 			continue
 		}
-		poly := make(plotter.XYs, 0, 2*len(pts))
-		for _, q := range pts {
-			poly = append(poly, plotter.XY{X: q.x, Y: q.lo})
-		}
-		for k := len(pts) - 1; k >= 0; k-- {
-			poly = append(poly, plotter.XY{X: pts[k].x, Y: pts[k].hi})
-		}
 		if len(pts) > 1 {
-			if pg, err := plotter.NewPolygon(poly); err == nil {
-				r, g, b, _ := c.RGBA()
-				pg.Color = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x40}
-				pg.LineStyle.Width = 0
+			if pg, err := fill(len(pts), func(k int) (x, lo, hi float64) { return pts[k].x, pts[k].lo, pts[k].hi }, Translucent(c, 0x40)); err == nil {
 				p.Add(pg)
 			}
 		} else if eb, err := plotter.NewYErrorBars(pts); err == nil {

@@ -71,17 +71,7 @@ func TimePlot(title, ylabel string, dates []calendar.Date, series []Series, band
 		xs[i] = float64(d.Unix())
 	}
 	for _, b := range bands {
-		poly := make(plotter.XYs, 0, 2*len(xs))
-		for i := range xs {
-			poly = append(poly, plotter.XY{X: xs[i], Y: b.Lo[i]})
-		}
-		for i := len(xs) - 1; i >= 0; i-- {
-			poly = append(poly, plotter.XY{X: xs[i], Y: b.Hi[i]})
-		}
-		pg, err := plotter.NewPolygon(poly)
-		if err == nil {
-			pg.Color = b.Color
-			pg.LineStyle.Width = 0
+		if pg, err := fill(len(xs), func(i int) (x, lo, hi float64) { return xs[i], b.Lo[i], b.Hi[i] }, b.Color); err == nil {
 			p.Add(pg)
 		}
 	}
@@ -114,3 +104,30 @@ var (
 	Dashed = []vg.Length{vg.Points(6), vg.Points(3)}
 	Dotted = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
 )
+
+// fill returns the area between two curves of n points, point i at x with
+// the curves at lo and hi, filled with c and with no outline.
+func fill(n int, at func(i int) (x, lo, hi float64), c color.Color) (*plotter.Polygon, error) {
+	poly := make(plotter.XYs, 0, 2*n)
+	for i := range n {
+		x, lo, _ := at(i)
+		poly = append(poly, plotter.XY{X: x, Y: lo})
+	}
+	for i := n - 1; i >= 0; i-- {
+		x, _, hi := at(i)
+		poly = append(poly, plotter.XY{X: x, Y: hi})
+	}
+	pg, err := plotter.NewPolygon(poly)
+	if err != nil {
+		return nil, err
+	}
+	pg.Color = c
+	pg.LineStyle.Width = 0
+	return pg, nil
+}
+
+// Translucent returns c with opacity alpha (0 transparent, 255 opaque).
+func Translucent(c color.Color, alpha uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), alpha}
+}

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -120,7 +119,7 @@ func (c *Comparison) plot(title, ylabel string, lines []line, div float64) *plot
 			}
 			series = append(series, chart.Series{Name: name, Values: mean, Dashes: l.dashes, Color: col, Width: vg.Points(2)})
 			if l.band && len(a.Runs) > 1 {
-				bands = append(bands, chart.Band{Lo: lo, Hi: hi, Color: translucent(col)})
+				bands = append(bands, chart.Band{Lo: lo, Hi: hi, Color: chart.Translucent(col, 60)})
 			}
 		}
 	}
@@ -169,9 +168,4 @@ func finite(x float64) float64 {
 		return 0
 	}
 	return x
-}
-
-func translucent(c color.Color) color.Color {
-	r, g, b, _ := c.RGBA()
-	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 60}
 }
