@@ -30,9 +30,11 @@ type reportFlags struct {
 	workers    workersFlag
 	resume     bool
 	quiet      bool
+	what       string // the report, naming the default folder
 }
 
 func (f *reportFlags) register(fs *flag.FlagSet, replicates int, what string) {
+	f.what = what
 	fs.Var(&f.sets, "set", "override a scenario parameter for every run: `dotted.key=value` (repeatable)")
 	fs.IntVar(&f.households, "households", 0, "simulate `N` households in every run (default: the scenario's)")
 	fs.IntVar(&f.replicates, "replicates", replicates, "runs of the scenario, each with its own seed")
@@ -58,6 +60,14 @@ func (f *reportFlags) runs(path string) (validity.Runs, *scenario.Scenario, erro
 		runs.Seed = f.seed.v
 	}
 	return runs, s, nil
+}
+
+// dir returns the report's folder: --out, or results/<scenario name>-<what>.
+func (f *reportFlags) dir(s *scenario.Scenario) string {
+	if f.out != "" {
+		return f.out
+	}
+	return filepath.Join("results", s.Name+"-"+f.what)
 }
 
 // options returns the options of the report's runs.
@@ -105,10 +115,7 @@ func cmdValidateHistory(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir := rf.out
-	if dir == "" {
-		dir = filepath.Join("results", s.Name+"-history")
-	}
+	dir := rf.dir(s)
 	ctx, stop := interruptible()
 	defer stop()
 	opt := rf.options("validate-history", args, stderr)
@@ -168,10 +175,7 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 			names[i] = strings.TrimSpace(names[i])
 		}
 	}
-	dir := rf.out
-	if dir == "" {
-		dir = filepath.Join("results", s.Name+"-ablation")
-	}
+	dir := rf.dir(s)
 	ctx, stop := interruptible()
 	defer stop()
 	opt := rf.options("ablate", args, stderr)
