@@ -3,12 +3,12 @@ package strict
 import (
 	"bytes"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/collsim/collsim/internal/testenv"
 )
 
 // lineTests are TOML texts with the line of some of their paths; they also
@@ -65,18 +65,7 @@ func TestLines(t *testing.T) {
 
 // seeds returns the TOML texts of testdata and of lineTests.
 func seeds(t testing.TB) [][]byte {
-	files, err := filepath.Glob("testdata/*.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ss [][]byte
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss = append(ss, b)
-	}
+	ss := testenv.ReadFiles(t, "testdata/*.toml")
 	for _, tt := range lineTests {
 		ss = append(ss, []byte(tt.src))
 	}

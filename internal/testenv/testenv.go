@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -78,6 +79,26 @@ func ReadCSV(t testing.TB, path string) [][]string {
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// ReadFiles returns the contents of the files matching the glob pattern,
+// in name order, failing the test if one cannot be read: seeds for a fuzz
+// target, say.
+func ReadFiles(t testing.TB, pattern string) [][]byte {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // Long skips a long test under go test -short.
