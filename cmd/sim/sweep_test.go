@@ -231,6 +231,33 @@ func sweepBinary(t *testing.T) string {
 	return bin
 }
 
+// runSlurmScript runs a script of deploy/slurm with $SIM set to bin (and
+// env added) and returns its output. If it fails, the test fails with that
+// output and the jobs' logs in out/logs; if it ran out of time, the jobs
+// named jobs are cancelled first.
+func runSlurmScript(t *testing.T, timeout time.Duration, bin string, env, jobs []string, out, script string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "../../deploy/slurm/"+script, args...)
+	cmd.Env = append(append(os.Environ(), "SIM="+bin), env...)
+	msg, err := cmd.CombinedOutput()
+	if err != nil {
+		logs, _ := filepath.Glob(filepath.Join(out, "logs", "*"))
+		for _, l := range logs {
+			b, _ := os.ReadFile(l)
+			msg = append(msg, "\n== "+l+"\n"+string(b)...)
+		}
+		if ctx.Err() != nil {
+			for _, j := range jobs {
+				exec.Command("scancel", "--name="+j).Run()
+			}
+		}
+		t.Fatalf("%s: %v\n%s", script, err, msg)
+	}
+	return msg
+}
+
 // journalRuns returns the number of runs in a journal.
 func journalRuns(path string) int {
 	data, err := os.ReadFile(path)
@@ -310,23 +337,8 @@ func TestSweepSlurm(t *testing.T) {
 		t.Fatal(e)
 	}
 	out := filepath.Join(t.TempDir(), "slurm")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	submit := exec.CommandContext(ctx, "../../deploy/slurm/submit.sh", quickSweep, out, "4")
-	submit.Env = append(os.Environ(), "SIM="+bin, "WAIT=1")
-	msg, err := submit.CombinedOutput()
-	if err != nil {
-		logs, _ := filepath.Glob(filepath.Join(out, "logs", "*"))
-		for _, l := range logs {
-			b, _ := os.ReadFile(l)
-			msg = append(msg, "\n== "+l+"\n"+string(b)...)
-		}
-		if ctx.Err() != nil {
-			exec.Command("scancel", "--name=collsim-sweep").Run()
-			exec.Command("scancel", "--name=collsim-merge").Run()
-		}
-		t.Fatalf("submit.sh: %v\n%s", err, msg)
-	}
+	msg := runSlurmScript(t, 5*time.Minute, bin, []string{"WAIT=1"}, []string{"collsim-sweep", "collsim-merge"},
+		out, "submit.sh", quickSweep, out, "4")
 	t.Logf("%s", msg)
 	shards, _ := filepath.Glob(filepath.Join(out, "shard-*-of-4"))
 	if len(shards) != 4 {

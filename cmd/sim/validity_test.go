@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,22 +109,8 @@ func TestCalibrateSlurm(t *testing.T) {
 		t.Fatal(e)
 	}
 	out := filepath.Join(t.TempDir(), "slurm")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "../../deploy/slurm/calibrate.sh", historicalScenario, params, out, "2", seedTargets)
-	cmd.Env = append(os.Environ(), "SIM="+bin)
-	msg, err := cmd.CombinedOutput()
-	if err != nil {
-		logs, _ := filepath.Glob(filepath.Join(out, "logs", "*"))
-		for _, l := range logs {
-			b, _ := os.ReadFile(l)
-			msg = append(msg, "\n== "+l+"\n"+string(b)...)
-		}
-		if ctx.Err() != nil {
-			exec.Command("scancel", "--name=collsim-calibrate").Run()
-		}
-		t.Fatalf("calibrate.sh: %v\n%s", err, msg)
-	}
+	msg := runSlurmScript(t, 10*time.Minute, bin, nil, []string{"collsim-calibrate"},
+		out, "calibrate.sh", historicalScenario, params, out, "2", seedTargets)
 	t.Logf("%s", msg)
 	for _, f := range []string{"posterior.csv", "particles.csv", "generations.csv"} {
 		a, errA := os.ReadFile(filepath.Join(whole, f))
