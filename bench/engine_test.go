@@ -102,7 +102,8 @@ func BenchmarkHouseholdStep(b *testing.B) {
 	hp, cp, m := scenario.DefaultHousehold(), scenario.DefaultCadre(), agents.AllMechanisms()
 	e := agents.Env{Coercion: 0.5, MaxRung: policy.Seized, Share: 0.4, Repression: 0.02, CollectiveP: 0.8,
 		IndividualP: 1, Trust0: 0.5, YieldCV: 0.2, Draft: agents.NewDraftCurve(hp.DraftElasticity)}
-	e.Prepare(&hp, &cp, &m)
+	rp := scenario.DefaultResistance()
+	e.Prepare(&hp, &cp, &rp, &m)
 	r := rng.New(1)
 	hs := make([]agents.Household, 1024)
 	for i := range hs {
@@ -129,7 +130,7 @@ func BenchmarkCadreDecide(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		share := float64(i%100) / 100
-		c.Decide(&d, agents.CadreView{Share: share, PeerReport: 0.4, PeersPunished: 0.01}, &cp, &m, &r)
+		c.Decide(&d, nil, agents.CadreView{Share: share, PeerReport: 0.4, PeersPunished: 0.01}, &cp, &m, &r)
 		c.Report = float32(c.Reported(share, 0.4, &cp, &m))
 		c.Judged(&d, &cp, &r)
 	}

@@ -10,6 +10,9 @@ import (
 	"github.com/collsim/collsim/sim/scenario"
 )
 
+// rp holds the default parameters of the resistance submodel.
+var rp = scenario.DefaultResistance()
+
 // params returns the default parameters with every mechanism on.
 func params() (agents.HouseholdParams, agents.CadreParams, agents.Mechanisms) {
 	return scenario.DefaultHousehold(), scenario.DefaultCadre(), agents.AllMechanisms()
@@ -30,7 +33,7 @@ func household(c agents.Class, understanding float64) agents.Household {
 func TestWishFavoursThePoorWhoUnderstand(t *testing.T) {
 	hp, cp, m := params()
 	e := quietEnv()
-	e.Prepare(&hp, &cp, &m)
+	e.Prepare(&hp, &cp, &rp, &m)
 	wish := func(c agents.Class, u float64) float64 {
 		h := household(c, u)
 		return h.Wish(&e, &hp)
@@ -54,7 +57,7 @@ func TestWishFavoursThePoorWhoUnderstand(t *testing.T) {
 		t.Errorf("grievance does not lower the wish: %.2f >= %.2f", g, base)
 	}
 	e.PrivatePlots = true
-	e.Prepare(&hp, &cp, &m)
+	e.Prepare(&hp, &cp, &rp, &m)
 	h.Grievance = 0
 	if p := h.Wish(&e, &hp); p <= base {
 		t.Errorf("private plots do not raise the wish: %.2f <= %.2f", p, base)
@@ -70,7 +73,7 @@ func runWeeks(h agents.Household, e agents.Env, n int, seed uint64) (agents.Hous
 
 // stepWeeks is runWeeks under the given parameters.
 func stepWeeks(h agents.Household, e agents.Env, hp *agents.HouseholdParams, cp *agents.CadreParams, m *agents.Mechanisms, n int, seed uint64) (agents.Household, agents.Tally) {
-	e.Prepare(hp, cp, m)
+	e.Prepare(hp, cp, &rp, m)
 	r := rng.New(seed)
 	var t agents.Tally
 	for i := 0; i < n; i++ {
@@ -190,7 +193,7 @@ func TestLabelledKulaksAreRemoved(t *testing.T) {
 	hp.FearWeight = 0
 	e := quietEnv()
 	e.Coercion, e.MaxRung = 1, policy.Labelled
-	e.Prepare(&hp, &cp, &m)
+	e.Prepare(&hp, &cp, &rp, &m)
 	h := household(agents.Kulak, 0)
 	r := rng.New(1)
 	var tally agents.Tally
@@ -212,7 +215,7 @@ func TestHouseholdStepAllocatesNothing(t *testing.T) {
 	hp, cp, m := params()
 	e := quietEnv()
 	e.Coercion, e.MaxRung, e.HarvestTH = 0.5, policy.Labelled, 0.1
-	e.Prepare(&hp, &cp, &m)
+	e.Prepare(&hp, &cp, &rp, &m)
 	r := rng.New(1)
 	h := household(agents.Middle, 0.3)
 	var tally agents.Tally
@@ -229,7 +232,7 @@ func TestCadreCoercionGrowsWithGapFearAndCompetition(t *testing.T) {
 	coercion := func(share, peer float64, fear float32, mech agents.Mechanisms) float64 {
 		c := agents.Cadre{Zeal: 1, Fear: fear, Report: float32(share)}
 		r := rng.New(1)
-		c.Decide(&d, agents.CadreView{Share: share, PeerReport: peer}, &cp, &mech, &r)
+		c.Decide(&d, nil, agents.CadreView{Share: share, PeerReport: peer}, &cp, &mech, &r)
 		return float64(c.Coercion)
 	}
 	if a, b := coercion(0.55, 0, 0, m), coercion(0.4, 0, 0, m); !(a < b) {
@@ -263,7 +266,7 @@ func TestHaltLag(t *testing.T) {
 		c := agents.Cadre{Zeal: 1, Coercion: 0.8, MaxRung: policy.Seized}
 		r := rng.New(seed)
 		for w := 0; w < 100; w++ {
-			c.Decide(&halt, agents.CadreView{}, &cp, &mech, &r)
+			c.Decide(&halt, nil, agents.CadreView{}, &cp, &mech, &r)
 			if c.Coercion == 0 {
 				return w
 			}
@@ -308,7 +311,7 @@ func TestObjectorsArePunished(t *testing.T) {
 	c := agents.Cadre{Zeal: 1, Courage: true}
 	d := policy.Directive{TargetPath: 0.9, MaxRung: policy.Seized, Punishment: 1}
 	r := rng.New(1)
-	c.Decide(&d, agents.CadreView{Share: 0.1}, &cp, &m, &r)
+	c.Decide(&d, nil, agents.CadreView{Share: 0.1}, &cp, &m, &r)
 	if !c.Objecting || c.Coercion != 0 {
 		t.Fatalf("a courageous cadre far behind its target: objecting %v, coercion %.2f", c.Objecting, c.Coercion)
 	}

@@ -47,11 +47,12 @@ type Authority struct {
 	p        AuthorityParams
 	m        *Mechanisms
 
-	halt       int // index of the halt phase in the timeline, or -1
-	phase      int
-	phaseStart calendar.Date
-	base       []float64 // reported shares when the phase began
-	pace       float64
+	halt  int // index of the halt phase in the timeline, or -1
+	phase int
+	plans []plan // of every phase of the timeline; those begun are set
+	pace  float64
+
+	signalAge int // weeks since the last public signal began, or -1
 
 	shift      int // days by which a rule moved the halt and what follows it
 	ruleHalt   bool
@@ -60,9 +61,24 @@ type Authority struct {
 	haltedOn   calendar.Date
 }
 
+// plan is what the authority fixed when a phase began: the day its target
+// path runs from, the regions' reported shares on that day, and (once it
+// has ended) the pace it ended at.
+type plan struct {
+	begun bool
+	start calendar.Date
+	base  []float64
+	pace  float64
+}
+
 // NewAuthority returns an authority for a sorted timeline.
 func NewAuthority(t policy.Timeline, regions []RegionPlan, p AuthorityParams, m *Mechanisms) *Authority {
-	return &Authority{timeline: t, regions: regions, p: p, m: m, halt: t.HaltIndex(), phase: -1, base: make([]float64, len(regions)), pace: 1}
+	a := &Authority{timeline: t, regions: regions, p: p, m: m, halt: t.HaltIndex(), phase: -1, pace: 1, signalAge: -1}
+	a.plans = make([]plan, len(t))
+	for i := range a.plans {
+		a.plans[i].base = make([]float64, len(regions))
+	}
+	return a
 }
 
 // HaltedOn returns the date a halt first came into force, or the zero date.
@@ -73,6 +89,9 @@ func (a *Authority) HaltedByRule() bool { return a.ruleHalt }
 
 // Pace returns the current escalation factor of the plan.
 func (a *Authority) Pace() float64 { return a.pace }
+
+// Phases returns the number of phases of the timeline.
+func (a *Authority) Phases() int { return len(a.timeline) }
 
 // Directives writes into out, one per region, what cadres are told for the
 // week that ends on d (the phase in force on d governs the week), given the
@@ -106,17 +125,29 @@ func (a *Authority) Directives(d calendar.Date, reports []RegionReport, out []po
 	if a.ruleHalt && i < hi {
 		i = hi
 	}
+	if a.signalAge >= 0 {
+		a.signalAge++
+	}
 	if i != a.phase {
+		if a.phase >= 0 {
+			a.plans[a.phase].pace = a.pace
+		}
 		a.phase = i
-		a.phaseStart = d
 		a.pace = 1
-		for r := range reports {
-			a.base[r] = reports[r].Reported
+		if i >= 0 {
+			pl := &a.plans[i]
+			pl.begun, pl.start = true, d
+			for r := range reports {
+				pl.base[r] = reports[r].Reported
+			}
+			if a.timeline.IsSignal(i) {
+				a.signalAge = 0
+			}
 		}
 	}
 	if i < 0 {
 		for r := range out {
-			out[r] = policy.Directive{Phase: -1}
+			out[r] = policy.Directive{Phase: -1, SignalAge: a.signalAge}
 		}
 		return
 	}
@@ -127,46 +158,71 @@ func (a *Authority) Directives(d calendar.Date, reports []RegionReport, out []po
 	if ph.Escalation && a.m.Escalation && hh > 0 {
 		var plan, rep float64
 		for r := range a.regions {
-			plan += a.regions[r].Weight * a.path(ph, r, d)
+			plan += a.regions[r].Weight * a.path(i, a.pace, r, d)
 			rep += a.regions[r].Weight * reports[r].Reported
 		}
 		a.pace = math.Min(a.p.MaxPace, a.pace*(1+a.p.EscalationRate*math.Max(0, rep-plan)))
 	}
 	for r := range out {
-		out[r] = policy.Directive{
-			Phase:        i,
-			TargetPath:   a.path(ph, r, d),
-			Persuasion:   ph.Persuasion,
-			MaxRung:      policy.Rung(ph.MaxRung),
-			Punishment:   ph.Punishment,
-			ExitAllowed:  ph.ExitAllowed,
-			PrivatePlots: ph.PrivatePlots,
-			Halt:         ph.Halt,
-		}
-		if ph.Halt {
-			out[r].MaxRung = policy.NoCoercion
+		out[r] = a.directive(i, a.pace, r, d)
+	}
+}
+
+// Earlier writes into out[j], for every phase j before the one in force
+// that has begun, the directive region r's cadres would act on this week
+// had they not yet taken up any later phase: its measures and punishment,
+// and its target path carried on at the pace it ended at. Entries of phases
+// that never began are left as they are. Call it after Directives for the
+// same week.
+func (a *Authority) Earlier(r int, d calendar.Date, out []policy.Directive) {
+	for j := 0; j < a.phase; j++ {
+		if a.plans[j].begun {
+			out[j] = a.directive(j, a.plans[j].pace, r, d)
 		}
 	}
 }
 
+// directive returns phase i's directive to region r for the week ending on
+// d, its plan run at pace.
+func (a *Authority) directive(i int, pace float64, r int, d calendar.Date) policy.Directive {
+	ph := &a.timeline[i]
+	dir := policy.Directive{
+		Phase:        i,
+		TargetPath:   a.path(i, pace, r, d),
+		Persuasion:   ph.Persuasion,
+		MaxRung:      policy.Rung(ph.MaxRung),
+		Punishment:   ph.Punishment,
+		ExitAllowed:  ph.ExitAllowed,
+		PrivatePlots: ph.PrivatePlots,
+		Halt:         ph.Halt,
+		SignalAge:    a.signalAge,
+	}
+	if ph.Halt {
+		dir.MaxRung = policy.NoCoercion
+	}
+	return dir
+}
+
 // path returns the share of households region r is expected to have
-// collectivised by d: a straight line from what was reported when the phase
-// began to the target at the deadline, run faster by the regional
-// committee's zeal and by escalation.
-func (a *Authority) path(ph *policy.Phase, r int, d calendar.Date) float64 {
+// collectivised by d under phase i's plan: a straight line from what was
+// reported when the phase began to the target at the deadline, run faster
+// by the regional committee's zeal and by escalation (pace).
+func (a *Authority) path(i int, pace float64, r int, d calendar.Date) float64 {
+	ph := &a.timeline[i]
 	name := a.regions[r].Name
 	target := ph.TargetFor(name)
 	if target <= 0 || ph.Halt {
 		return 0
 	}
-	b := a.base[r]
+	pl := &a.plans[i]
+	b := pl.base[r]
 	if target <= b {
 		return target
 	}
-	span := float64(ph.DeadlineFor(name).DaysSince(a.phaseStart))
+	span := float64(ph.DeadlineFor(name).DaysSince(pl.start))
 	if span <= 0 {
 		return target
 	}
-	x := float64(d.DaysSince(a.phaseStart)) * a.pace * (1 + a.regions[r].Zeal) / span
+	x := float64(d.DaysSince(pl.start)) * pace * (1 + a.regions[r].Zeal) / span
 	return b + (target-b)*clamp01(x)
 }

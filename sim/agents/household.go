@@ -25,6 +25,9 @@ const (
 	Hungry      uint8 = 1 << iota // ran out of grain this year
 	Slaughtered                   // slaughtered or sold its herd and has not rebuilt it
 	Resettled                     // category 3: labelled kulak and resettled on poor land
+	Taken                         // stripped, moved, seized or labelled this week
+	Rioted                        // took part in last week's disturbance
+	Held                          // a member that would leave if it could, held this week
 )
 
 // Household is one peasant family. It is a small value type (36 bytes) so that
@@ -43,6 +46,7 @@ type Household struct {
 	Rung          policy.Rung // highest coercive measure suffered
 	Labour        uint8       // working adults
 	Flags         uint8
+	Boldness      uint8 // rank of its readiness to defy, 0..255 (resistance; see Boldness)
 }
 
 // Member reports whether h is in the collective.
@@ -72,11 +76,23 @@ type Mechanisms struct {
 	Programmes         bool `toml:"programmes" doc:"a settled collective gains productivity from common programmes" src:"switch (on in every ready scenario)"`
 	Theft              bool `toml:"theft" doc:"coerced members steal and damage collective property" src:"switch (on in every ready scenario)"`
 	Weather            bool `toml:"weather" doc:"yields vary by region, village and year" src:"switch (on in every ready scenario)"`
+	Resistance         bool `toml:"resistance" doc:"disturbances come from a threshold cascade of households (off: the old rule, grievance over fear while coercion is fresh)" src:"switch (on in every ready scenario)"`
+	Signal             bool `toml:"signal" doc:"a public signal from the centre cuts households' fear at once and emboldens resistance" src:"switch (on in every ready scenario)"`
+	Reprisals          bool `toml:"reprisals" doc:"households that took part in a disturbance may be arrested" src:"switch (on in every ready scenario)"`
+	UnrestRetreat      bool `toml:"unrest_retreat" doc:"a cadre gives up part of its coercion after a disturbance in its village" src:"switch (on in every ready scenario)"`
+	Exposure           bool `toml:"exposure" doc:"a cadre's coercion concentrates on the households still refusing as its village fills (safety in numbers)" src:"switch (on in every ready scenario)"`
+	DirectiveUptake    bool `toml:"directive_uptake" doc:"cadres take up a more demanding directive over weeks, faster when their district's cadres have" src:"switch (on in every ready scenario)"`
 }
 
 // AllMechanisms returns every mechanism switched on.
 func AllMechanisms() Mechanisms {
-	return Mechanisms{true, true, true, true, true, true, true, true, true, true, true, true, true, true}
+	return Mechanisms{
+		InflatedReports: true, Escalation: true, CadreFear: true, Competition: true,
+		Objectors: true, HaltLag: true, UrbanCadres: true, LivestockSlaughter: true,
+		NeighbourInfluence: true, Demonstration: true, RiskPooling: true, Programmes: true,
+		Theft: true, Weather: true, Resistance: true, Signal: true, Reprisals: true,
+		UnrestRetreat: true, Exposure: true, DirectiveUptake: true,
+	}
 }
 
 // Env is what a household sees in one week: its cadre's action, its
@@ -101,12 +117,20 @@ type Env struct {
 	IndividualP    float64 // mean productivity of its individual farms
 	GrainPerLabour float64 // collective grain handed to each member adult this week
 
+	// A public signal from the centre.
+	SignalNow bool    // a signal arrives this week
+	Signal    float64 // its emboldening: 1 in its first week, fading (0: none)
+
 	// The region.
 	Draft *DraftCurve // draft power of a herd relative to its usual size
 
 	YieldCV   float64 // coefficient of variation of yields (risk of farming alone)
 	Trust0    float64 // baseline trust
 	HarvestTH float64 // tonnes per hectare harvested this week at productivity 1 (0 outside harvest)
+
+	// Crowd, if not nil, counts each household's threshold for taking part
+	// in a disturbance (mechanism resistance).
+	Crowd *Crowd
 
 	k weekTerms // set by Prepare
 }
@@ -131,18 +155,29 @@ type weekTerms struct {
 	risk       float64 // risk_weight·yield_cv, or 0
 	plots      float64
 	experience float64 // experience_weight·(CP − IP)
+
+	// Resistance: threshold = resistBase − resistGrievance·g + resistFear·f − resistTaken·[taken].
+	resistBase, resistGrievance, resistFear, resistTaken, resistHeld float64
+	resistBold                                                       float64 // sd of boldness, in threshold
+	reprisal                                                         float64 // chance a rioter is arrested
 }
 
 // Prepare computes the terms of the week that every household of the
 // village shares. Call it after setting e's fields and before Step or Census.
-func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, m *Mechanisms) {
+func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, rp *ResistanceParams, m *Mechanisms) {
 	k := &e.k
 	*k = weekTerms{}
 	tw, lw := &c.TargetLocal, &c.LabelLocal
 	if e.Urban {
 		tw, lw = &c.TargetUrban, &c.LabelUrban
 	}
-	tc := c.TargetingRate * e.Coercion
+	// Safety in numbers: the cadre's coercion falls on the households still
+	// refusing, so each is singled out more often as its village fills.
+	exposure := 1.0
+	if m.Exposure {
+		exposure = 1 / math.Max(1-e.Share, 1/c.ExposureMax)
+	}
+	tc := c.TargetingRate * e.Coercion * exposure
 	for cl := Class(0); cl < NumClasses; cl++ {
 		k.target[cl] = tc * tw.Of(cl)
 		k.label[cl] = lw.Of(cl)
@@ -156,7 +191,10 @@ func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, m *Mechanisms) {
 		k.demo = p.DemonstrationGain * math.Max(0, k.diff) * e.Share
 	}
 	k.fearKeep = 1 - p.FearDecay
-	press := p.FearGain * e.Coercion
+	if m.Signal && e.SignalNow {
+		k.fearKeep *= 1 - rp.SignalFearDrop
+	}
+	press := p.FearGain * e.Coercion * exposure
 	if m.NeighbourInfluence {
 		press += p.NeighbourFear * e.Repression
 	}
@@ -174,6 +212,15 @@ func (e *Env) Prepare(p *HouseholdParams, c *CadreParams, m *Mechanisms) {
 		k.plots = p.PlotBonus
 	}
 	k.experience = p.ExperienceWeight * k.diff
+	k.resistBase = rp.Threshold
+	if m.Signal {
+		k.resistBase -= rp.SignalWeight * e.Signal
+	}
+	k.resistGrievance, k.resistFear, k.resistTaken, k.resistHeld = rp.GrievanceWeight, rp.FearWeight, rp.TakenWeight, rp.HeldWeight
+	k.resistBold = rp.BoldnessSD
+	if m.Reprisals {
+		k.reprisal = rp.ReprisalArrest
+	}
 }
 
 // Tally accumulates what households did in a week. Counts of events are for
@@ -183,9 +230,12 @@ type Tally struct {
 	Joins, Exits                            int64
 	CoercedJoins                            int64                     // joins against the household\'s wish
 	Targeted                                int64                     // pushed up at least one rung this week
+	Taken                                   int64                     // stripped, moved, seized or labelled this week
 	Rungs                                   [policy.MaxRung + 1]int64 // households reaching each rung this week
 	Arrested, Deported, Resettled           int64
 	Slaughters, Thefts                      int64
+	Participants                            int64 // households taking part in a disturbance
+	ReprisalArrests                         int64 // of them, arrested afterwards
 
 	Land, LandCollective float64
 	Livestock            float64 // held by households
@@ -211,6 +261,7 @@ func (t *Tally) Add(u *Tally) {
 	t.CoercedJoins += u.CoercedJoins
 	t.Exits += u.Exits
 	t.Targeted += u.Targeted
+	t.Taken += u.Taken
 	for i := range t.Rungs {
 		t.Rungs[i] += u.Rungs[i]
 	}
@@ -219,6 +270,8 @@ func (t *Tally) Add(u *Tally) {
 	t.Resettled += u.Resettled
 	t.Slaughters += u.Slaughters
 	t.Thefts += u.Thefts
+	t.Participants += u.Participants
+	t.ReprisalArrests += u.ReprisalArrests
 	t.Land += u.Land
 	t.LandCollective += u.LandCollective
 	t.Livestock += u.Livestock
@@ -325,10 +378,29 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 		return
 	}
 	excluded := h.Flags&Resettled != 0 // labelled kulaks may not join
+	h.Flags &^= Taken | Held
+	k := &e.k
+
+	// 0. Reprisals: an individual household that took part in last week's
+	// disturbance may be arrested as a ringleader (Viola 1996: arrests after
+	// a disturbance fell on those named kulaks and their "henchmen", not on
+	// the collective's members).
+	if h.Flags&Rioted != 0 {
+		h.Flags &^= Rioted
+		if !h.Member() && r.Bernoulli(k.reprisal) {
+			h.Status = Arrested
+			t.Arrested++
+			t.ReprisalArrests++
+			t.Targeted++
+			t.ToPool += float64(h.Livestock)
+			h.Livestock = 0
+			h.countRemoved(t)
+			return
+		}
+	}
 
 	// 1. The cadre's measures fall on households that refuse.
 	hit := false
-	k := &e.k
 	if !h.Member() && e.Coercion > 0 && h.Rung < policy.MaxRung && e.MaxRung > policy.NoCoercion {
 		if r.Bernoulli(k.target[h.Class]) {
 			hit = h.repress(e, p, c, r, t)
@@ -395,6 +467,10 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 				if w <= 0 {
 					h.Status = Coerced
 					t.CoercedJoins++
+					if h.Flags&Taken == 0 { // its herd and implements are collectivised against its will
+						h.Flags |= Taken
+						t.Taken++
+					}
 					if m.LivestockSlaughter && h.Flags&Slaughtered == 0 && r.Bernoulli(p.SlaughterAtJoin) {
 						h.slaughter(p, t)
 					}
@@ -417,6 +493,8 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 			left := float64(h.Livestock) * 0.5 // the collective keeps half the herd brought in (assumed)
 			h.Livestock -= float32(left)
 			t.ToPool += left
+		} else if w+p.ExitCost < 0 {
+			h.Flags |= Held // it would leave, were it free to and unafraid
 		}
 	}
 
@@ -469,6 +547,9 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 	h.Grain = float32(g2)
 
 	h.count(t, e, prod, effort, hit)
+	if e.Crowd != nil {
+		e.Crowd.Add(h.Threshold(e))
+	}
 }
 
 // Census adds h, as it stands, to t without changing it: the initial state.
@@ -543,6 +624,10 @@ func (h *Household) repress(e *Env, p *HouseholdParams, c *CadreParams, r *rng.S
 		h.Fear += float32(p.FearPerRung * (1 - float64(h.Fear)))
 		h.Grievance += float32(p.GrievancePerRung * (1 - float64(h.Grievance)))
 		h.Trust -= float32(p.TrustLoss * float64(h.Trust))
+		if k >= policy.Stripped && h.Flags&Taken == 0 {
+			h.Flags |= Taken
+			t.Taken++
+		}
 		switch k {
 		case policy.Fined:
 			h.Grain *= float32(1 - p.FineShare)

@@ -138,6 +138,12 @@ type CadreParams struct {
 	ArrestShare        float64     `toml:"arrest_share" min:"0" max:"1" unit:"share" doc:"share of labelled households arrested (category 1)" src:"assumed from the 1930 quotas (category 1: 60,000; category 2: 129,000–154,000 families; BRIEF §2)"`
 	DeportShare        float64     `toml:"deport_share" min:"0" max:"1" unit:"share" doc:"share of labelled households deported (category 2); the rest are resettled locally (category 3)" src:"assumed from the 1930 quotas (BRIEF §2)"`
 	ReportTolerance    float64     `toml:"report_tolerance" min:"0" max:"1" unit:"share" doc:"shortfall of a report below the target path that goes unpunished" src:"assumed"`
+
+	ExposureMax   float64 `toml:"exposure_max" min:"1" max:"100" unit:"multiplier" doc:"largest factor by which a cadre's coercion concentrates on the households still refusing as its village fills (safety in numbers)" src:"assumed (Kuran 1991; Davies 1980 ch. 6: the last individual farmers of a village were singled out)"`
+	UptakeRate    float64 `toml:"uptake_rate" min:"0" max:"1" unit:"1/week" doc:"weekly chance that a cadre takes up a more demanding directive on its own (the decree, the newspaper)" src:"assumed (Davies 1980 ch. 6: decrees reached districts through regional conferences and plenipotentiaries over weeks)"`
+	UptakePeer    float64 `toml:"uptake_peer" min:"0" max:"5" unit:"1/week per share" doc:"rise of that chance per share of the district's cadres who acted on it last week (district conferences, socialist competition)" src:"assumed (Viola 1996 ch. 1; Davies 1980 ch. 6)"`
+	UnrestRetreat float64 `toml:"unrest_retreat" min:"0" max:"1" unit:"share" doc:"share of its coercion a cadre gives up right after a disturbance in its village" src:"assumed (Viola 1996 ch. 5: officials fled or gave way before riots)"`
+	RetreatDecay  float64 `toml:"retreat_decay" min:"0" max:"1" unit:"1/week" doc:"weekly fading of a cadre's retreat after a disturbance" src:"assumed"`
 }
 
 // CollectiveParams are the parameters of a village's collective farm.
@@ -150,4 +156,26 @@ type CollectiveParams struct {
 	ProgrammeWeeks    float64 `toml:"programme_weeks" min:"1" max:"1000" unit:"weeks" doc:"weeks of settled, willing work for the programmes to reach their full gain" src:"assumed"`
 	UnrestRate        float64 `toml:"unrest_rate" min:"0" max:"10" unit:"1/week" doc:"weekly chance of a disturbance in a village whose grievance exceeds its fear by one, under full coercion" src:"assumed"`
 	TensionDecay      float64 `toml:"tension_decay" min:"0" max:"1" unit:"1/week" doc:"weekly fading of a village's memory of coercion" src:"assumed"`
+}
+
+// ResistanceParams are the parameters of the resistance submodel: who in a
+// village is ready to take part in a disturbance (a threshold, Granovetter
+// 1978), what lowers the threshold (grievance, what was taken this week, a
+// public signal from the centre, the village's outrage, neighbouring
+// villages' disturbances), what raises it (fear), and what follows.
+type ResistanceParams struct {
+	Threshold       float64 `toml:"threshold" min:"0" max:"5" unit:"share of the village" doc:"share of its village already taking part that a household with no grievance, fear or loss needs to see before it joins a disturbance" src:"assumed (Granovetter 1978)"`
+	GrievanceWeight float64 `toml:"grievance_weight" min:"0" max:"5" unit:"threshold per grievance" doc:"how much grievance lowers a household's threshold" src:"assumed (Viola 1996)"`
+	FearWeight      float64 `toml:"fear_weight" min:"0" max:"5" unit:"threshold per fear" doc:"how much fear raises a household's threshold" src:"assumed (Viola 1996)"`
+	TakenWeight     float64 `toml:"taken_weight" min:"0" max:"5" unit:"threshold" doc:"how much having its seed, land or property taken this week (rung 5 or above) lowers a household's threshold" src:"assumed (Viola 1996 ch. 5: riots over seed, livestock and confiscated property)"`
+	BoldnessSD      float64 `toml:"boldness_sd" min:"0" max:"5" unit:"threshold" doc:"standard deviation of households' thresholds around their village's, from how ready each is to defy (a trait, normal)" src:"assumed (Granovetter 1978: thresholds spread across a crowd)"`
+	HeldWeight      float64 `toml:"held_weight" min:"0" max:"5" unit:"threshold" doc:"how much being held in a collective it would leave lowers a member's threshold" src:"assumed (Viola 1996 ch. 5: riots to leave the kolkhoz and take back seed and livestock)"`
+	OutrageWeight   float64 `toml:"outrage_weight" min:"0" max:"50" unit:"threshold per share" doc:"how much the share of the village stripped, moved, seized or labelled this week lowers every household's threshold" src:"assumed (Viola 1996 ch. 5: deportations and confiscations set off riots)"`
+	ContagionWeight float64 `toml:"contagion_weight" min:"0" max:"5" unit:"threshold per share" doc:"how much the share of the district's villages that rose last week lowers every household's threshold" src:"assumed (Viola 1996: disturbances spread from village to village)"`
+	SignalWeight    float64 `toml:"signal_weight" min:"0" max:"5" unit:"threshold" doc:"how much a fresh public signal from the centre (a halt, a published letter) lowers every household's threshold" src:"assumed (Viola 1996 ch. 5: peasants read Dizzy with Success aloud at meetings and took back their property)"`
+	SignalDecay     float64 `toml:"signal_decay" min:"0" max:"1" unit:"1/week" doc:"weekly fading of a signal's emboldening" src:"assumed"`
+	SignalFearDrop  float64 `toml:"signal_fear_drop" min:"0" max:"1" unit:"share of fear" doc:"share of its fear a household drops in the week a public signal from the centre arrives" src:"assumed (Davies 1980 ch. 7; Viola 1996 ch. 5)"`
+	MoodSD          float64 `toml:"mood_sd" min:"0" max:"2" unit:"threshold" doc:"standard deviation of a village's mood in a week (a rumour, a meeting, a sermon), shifting every threshold in it" src:"assumed"`
+	Crowd           float64 `toml:"crowd" min:"0" max:"1" unit:"share of the village" doc:"least share of a village that makes a disturbance: fewer taking part is a quarrel, not a riot" src:"assumed"`
+	ReprisalArrest  float64 `toml:"reprisal_arrest" min:"0" max:"1" unit:"probability" doc:"chance that a household that took part in a disturbance is arrested afterwards" src:"assumed (Viola 1996 ch. 6: the OGPU arrested the ringleaders)"`
 }

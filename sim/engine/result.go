@@ -64,6 +64,7 @@ type cumulative struct {
 	Arrested, Deported, Resettled int64
 	CadresPunished                int64
 	Joins, Exits, Unrest          int64
+	Participants, ReprisalArrests int64
 	Slaughters, Thefts            int64
 	GrainOutput                   float64
 	VoluntaryCollectives          LabourSum
@@ -81,6 +82,8 @@ func (c *cumulative) add(t *WeekTally) {
 	c.Joins += t.Joins
 	c.Exits += t.Exits
 	c.Unrest += t.Unrest
+	c.Participants += t.Participants
+	c.ReprisalArrests += t.ReprisalArrests
 	c.Slaughters += t.Slaughters
 	c.Thefts += t.Thefts
 	c.GrainOutput += t.GrainOutput
@@ -107,6 +110,7 @@ type Row struct {
 	GrainOutput                                           float64 // t harvested this week
 	ProductivityIndex                                     float64 // output per adult / step 0
 	UnrestEvents                                          int64   // this week
+	UnrestParticipants                                    int64   // households taking part in them
 	CadresPunished                                        int64   // cumulative
 	Coercing                                              int64   // cadres coercing this week
 	Villages                                              int64
@@ -134,6 +138,7 @@ func makeRow(step int, d calendar.Date, name string, t *WeekTally, c *cumulative
 		Livestock:            t.Livestock + t.Herd,
 		GrainOutput:          t.GrainOutput,
 		UnrestEvents:         t.Unrest,
+		UnrestParticipants:   t.Participants,
 		CadresPunished:       c.CadresPunished,
 		Coercing:             t.Coercing,
 		Villages:             t.Villages,
@@ -172,6 +177,7 @@ type Result struct {
 // Totals are a region's totals over the whole run.
 type Totals struct {
 	Joins, Exits, Unrest, Slaughters, Thefts int64
+	Participants, ReprisalArrests            int64 // in disturbances; arrested after them
 	GrainOutput                              float64
 	// Output per adult of members of collectives formed mostly by coercion
 	// and mostly by choice, averaged over every member-week, relative to step 0.
@@ -225,6 +231,7 @@ func (res *Result) finish(w *World) {
 		base := res.base[i]
 		res.Totals[i] = Totals{
 			Joins: c.Joins, Exits: c.Exits, Unrest: c.Unrest, Slaughters: c.Slaughters, Thefts: c.Thefts,
+			Participants: c.Participants, ReprisalArrests: c.ReprisalArrests,
 			GrainOutput:                      c.GrainOutput,
 			ProductivityCoercedCollectives:   ratio(c.CoercedCollectives, base),
 			ProductivityVoluntaryCollectives: ratio(c.VoluntaryCollectives, base),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/collsim/collsim/sim/agents"
 	"github.com/collsim/collsim/sim/calendar"
+	"github.com/collsim/collsim/sim/policy"
 	"github.com/collsim/collsim/sim/rng"
 )
 
@@ -28,6 +29,8 @@ type Village struct {
 	stream   rng.Stream
 	report   float64 // what its cadre reported this week
 	punished bool    // whether its cadre was punished this week
+	rose     bool    // whether it had a disturbance this week
+	urbanAt  int8    // week of the arrival window its urban cadre comes in, or -1
 }
 
 // District is a group of villages of one region whose cadres compare
@@ -38,33 +41,57 @@ type District struct {
 
 	peerReport    float64 // mean report of its cadres last week
 	peersPunished float64 // share of its cadres punished last week
+	peersRose     float64 // share of its villages that had a disturbance last week
+	peersTakenUp  float64 // share of its cadres acting on phase takenUpOf last week
+	takenUpOf     int     // the phase in force last week
 }
 
-// review takes in the week's reports and punishments of the district's cadres.
-func (d *District) review(villages []Village) {
+// review takes in the week's reports, punishments and disturbances of the
+// district's villages, and how many of its cadres act on dir's phase.
+func (d *District) review(villages []Village, dir *policy.Directive) {
 	var sum float64
-	punished := 0
+	punished, rose, takenUp := 0, 0, 0
 	for v := d.first; v < d.end; v++ {
-		sum += villages[v].report
-		if villages[v].punished {
+		vil := &villages[v]
+		sum += vil.report
+		if vil.punished {
 			punished++
+		}
+		if vil.rose {
+			rose++
+		}
+		if vil.Cadre.ActsOn(dir.Phase) {
+			takenUp++
 		}
 	}
 	n := float64(d.end - d.first)
 	d.peerReport = sum / n
 	d.peersPunished = float64(punished) / n
+	d.peersRose = float64(rose) / n
+	d.peersTakenUp = float64(takenUp) / n
+	d.takenUpOf = dir.Phase
+}
+
+// takenUp returns the share of the district's cadres who acted last week on
+// phase: none if the phase has just begun.
+func (d *District) takenUp(phase int) float64 {
+	if d.takenUpOf != phase {
+		return 0
+	}
+	return d.peersTakenUp
 }
 
 // shard is the unit of parallel work: a run of villages of one region.
 type shard struct {
 	region, first, end int // villages [first, end)
 	week               WeekTally
+	crowd              agents.Crowd // scratch for the village being stepped
 }
 
 func (sh *shard) step(w *World) {
 	sh.week = WeekTally{}
 	for v := sh.first; v < sh.end; v++ {
-		w.villages[v].step(w, &sh.week)
+		w.villages[v].step(w, &sh.week, &sh.crowd)
 	}
 }
 
@@ -101,6 +128,9 @@ func (vil *Village) populate(w *World, order *[]int) {
 			c = agents.Middle
 		}
 		hs[i] = agents.NewHousehold(c, reg.Readiness, reg.Trust, hp, r)
+		if s.Mechanisms.Resistance {
+			hs[i].Boldness = agents.DrawBoldness(r)
+		}
 		if r.Bernoulli(pJoin[c]) {
 			quota[c]++
 		}
@@ -127,10 +157,12 @@ func (vil *Village) populate(w *World, order *[]int) {
 	}
 	vil.Cadre.Report = float32(vil.Share)
 	vil.report = vil.Share
+	vil.urbanAt = -1
 }
 
-// step advances the village one week and adds its tally to out.
-func (vil *Village) step(w *World, out *WeekTally) {
+// step advances the village one week and adds its tally to out. crowd is
+// scratch space for the resistance submodel.
+func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 	s := w.s
 	in := &w.week
 	reg := &w.regions[vil.Region]
@@ -138,9 +170,20 @@ func (vil *Village) step(w *World, out *WeekTally) {
 	dist := &w.districts[vil.District]
 	r := &vil.stream
 
-	if in.urban && r.Bernoulli(reg.spec.UrbanCadres) {
+	// Urban cadres: in the first week of their arrival the village learns
+	// whether one is sent to it and, if they arrive over several weeks, in
+	// which week.
+	if in.urbanWeek == 0 && r.Bernoulli(reg.spec.UrbanCadres) {
+		vil.urbanAt = 0
+		if s.UrbanWeeks > 1 {
+			vil.urbanAt = int8(r.Float64() * float64(s.UrbanWeeks))
+		}
+	}
+	if in.urbanWeek >= 0 && int(vil.urbanAt) == in.urbanWeek {
+		vil.urbanAt = -1
 		vil.Cadre = agents.NewCadre(true, reg.spec.CadreZeal, &s.Cadre, r)
 		vil.Cadre.Report = float32(vil.Share)
+		vil.Cadre.TakenUp = int16(dir.Phase)
 	}
 	harvest := 0.0
 	if in.season == calendar.Harvest {
@@ -155,7 +198,7 @@ func (vil *Village) step(w *World, out *WeekTally) {
 		}
 	}
 	c := &vil.Cadre
-	c.Decide(dir, agents.CadreView{Share: vil.Share, PeerReport: dist.peerReport, PeersPunished: dist.peersPunished}, &s.Cadre, &s.Mechanisms, r)
+	c.Decide(dir, w.earlier[vil.Region], agents.CadreView{Share: vil.Share, PeerReport: dist.peerReport, PeersPunished: dist.peersPunished, PeersTakenUp: dist.takenUp(dir.Phase)}, &s.Cadre, &s.Mechanisms, r)
 
 	gpl := 0.0
 	if vil.Collective.Labour > 0 {
@@ -178,12 +221,22 @@ func (vil *Village) step(w *World, out *WeekTally) {
 		Trust0:         reg.spec.Trust,
 		HarvestTH:      harvest * vil.Weather,
 		Draft:          w.draft,
+		SignalNow:      in.signal == 0,
+		Signal:         in.signalStrength,
 	}
-	env.Prepare(&s.Household, &s.Cadre, &s.Mechanisms)
+	if s.Mechanisms.Resistance {
+		crowd.Reset()
+		env.Crowd = crowd
+	}
+	env.Prepare(&s.Household, &s.Cadre, &s.Resistance, &s.Mechanisms)
 	var t agents.Tally
 	hs := w.households[vil.First:vil.End]
 	for i := range hs {
 		hs[i].Step(&env, &s.Household, &s.Cadre, &s.Mechanisms, r, &t)
+	}
+	vil.rose = false
+	if s.Mechanisms.Resistance && t.Households > 0 {
+		vil.rise(w, &env, dir, crowd, dist, &t, hs)
 	}
 
 	effort := 1.0
@@ -200,9 +253,12 @@ func (vil *Village) step(w *World, out *WeekTally) {
 	if t.Households > 0 {
 		vil.Share = float64(t.Members) / float64(t.Households)
 		vil.Repression = float64(t.Targeted) / float64(t.Households)
-		if vil.Collective.Unrest(t.Grievance/float64(t.Households), t.Fear/float64(t.Households), &s.Collective, r) {
-			out.Unrest++
+		if !s.Mechanisms.Resistance && vil.Collective.Unrest(t.Grievance/float64(t.Households), t.Fear/float64(t.Households), &s.Collective, r) {
+			vil.rose = true
 		}
+	}
+	if vil.rose {
+		out.Unrest++
 	}
 	report := c.Reported(vil.Share, dist.peerReport, &s.Cadre, &s.Mechanisms)
 	c.Report = float32(report)
@@ -222,6 +278,7 @@ func (vil *Village) step(w *World, out *WeekTally) {
 			urban := w.urbanDone && s.Mechanisms.UrbanCadres && r.Bernoulli(reg.spec.UrbanCadres)
 			*c = agents.NewCadre(urban, reg.spec.CadreZeal, &s.Cadre, r)
 			c.Report = float32(report)
+			c.TakenUp = int16(dir.Phase)
 		}
 	}
 	out.Herd += vil.Collective.Herd
@@ -234,4 +291,39 @@ func (vil *Village) step(w *World, out *WeekTally) {
 		kind.add(LabourSum{t.MemberLabour, t.MemberLabourP})
 	}
 	out.Tally.Add(&t)
+}
+
+// rise decides whether the village rises in a disturbance this week
+// (docs/MODEL.md §5.4): every household's threshold, counted in crowd while
+// it stepped, is lowered by the village's outrage at what was taken this
+// week, by its district's disturbances last week and by its mood; if the
+// cascade draws in a crowd, the participants are counted, its cadre holds
+// back, and each participant is marked for the reprisals of next week —
+// unless the policy in force is voluntary (no coercion allowed and no halt
+// of a coercive drive): a voluntary policy does not answer a disturbance
+// with arrests.
+func (vil *Village) rise(w *World, env *agents.Env, dir *policy.Directive, crowd *agents.Crowd, dist *District, t *agents.Tally, hs []agents.Household) {
+	s := w.s
+	rp := &s.Resistance
+	shift := rp.OutrageWeight*float64(t.Targeted+t.Taken)/float64(crowd.Households()) + rp.ContagionWeight*dist.peersRose
+	if rp.MoodSD > 0 {
+		shift += rp.MoodSD * vil.stream.Normal()
+	}
+	n := crowd.Rise(shift, rp.Crowd)
+	if n == 0 {
+		return
+	}
+	vil.rose = true
+	t.Participants += int64(n)
+	if s.Mechanisms.UnrestRetreat {
+		vil.Cadre.Shaken = 1
+	}
+	if s.Mechanisms.Reprisals && (dir.MaxRung > policy.NoCoercion || dir.Halt) {
+		for i := range hs {
+			h := &hs[i]
+			if !h.Removed() && crowd.TakesPart(h.Threshold(env)) {
+				h.Flags |= agents.Rioted
+			}
+		}
+	}
 }

@@ -55,12 +55,14 @@ type World struct {
 	shards     []shard
 	authority  *agents.Authority
 	dirs       []policy.Directive
+	earlier    [][]policy.Directive // per region, the directives of earlier phases (see Authority.Earlier)
 	reports    []agents.RegionReport
 	pool       *workers
 	stepFn     func(int)
 	draft      *agents.DraftCurve
 	tallies    []WeekTally // the regions' tallies of the last step, reused
 	urbanDone  bool
+	urbanStart int // the step in which urban cadres began to arrive
 
 	// This week's shared inputs to villages (read-only while they step).
 	week weekInput
@@ -76,7 +78,10 @@ type regionState struct {
 type weekInput struct {
 	weekStart calendar.Date
 	season    calendar.Season
-	urban     bool // urban cadres take over this week
+	urbanWeek int // week of the urban cadres' arrival window, or -1
+
+	signal         int     // weeks since the last public signal, or -1
+	signalStrength float64 // its emboldening this week (mechanism signal)
 }
 
 // New builds the world of scenario s, which must be valid (see
@@ -112,6 +117,10 @@ func New(s *scenario.Scenario, opt Options) (*World, error) {
 	}
 	w.authority = agents.NewAuthority(s.Phases.Sorted(), plans, s.Authority, &s.Mechanisms)
 	w.dirs = make([]policy.Directive, len(s.Regions))
+	w.earlier = make([][]policy.Directive, len(s.Regions))
+	for r := range w.earlier {
+		w.earlier[r] = make([]policy.Directive, w.authority.Phases())
+	}
 	w.tallies = make([]WeekTally, len(s.Regions))
 	w.reports = make([]agents.RegionReport, len(s.Regions))
 	return w, nil
@@ -219,7 +228,7 @@ func (w *World) Run(ctx context.Context, progress func(step, steps int)) (*Resul
 // census tallies the initial state (step 0) without changing it.
 func (w *World) census() []WeekTally {
 	env := agents.Env{CollectiveP: 1, IndividualP: 1, Draft: w.draft}
-	env.Prepare(&w.s.Household, &w.s.Cadre, &w.s.Mechanisms)
+	env.Prepare(&w.s.Household, &w.s.Cadre, &w.s.Resistance, &w.s.Mechanisms)
 	out := make([]WeekTally, len(w.regions))
 	for v := range w.villages {
 		vil := &w.villages[v]
@@ -244,11 +253,26 @@ func (w *World) Step() []WeekTally {
 	start := w.dates[k-1]
 	// A phase that begins during the week governs it: directives are for the
 	// week ending on its last day.
-	w.authority.Directives(w.dates[k].AddDays(-1), w.reports, w.dirs)
-	w.week = weekInput{weekStart: start, season: w.year.SeasonOf(start)}
-	if !w.urbanDone && !w.s.UrbanArrival.IsZero() && !start.Before(w.s.UrbanArrival) {
-		w.urbanDone = true
-		w.week.urban = w.s.Mechanisms.UrbanCadres
+	end := w.dates[k].AddDays(-1)
+	w.authority.Directives(end, w.reports, w.dirs)
+	if w.s.Mechanisms.DirectiveUptake {
+		for r := range w.earlier {
+			w.authority.Earlier(r, end, w.earlier[r])
+		}
+	}
+	w.week = weekInput{weekStart: start, season: w.year.SeasonOf(start), urbanWeek: -1, signal: -1}
+	if !w.s.UrbanArrival.IsZero() && !start.Before(w.s.UrbanArrival) && w.s.Mechanisms.UrbanCadres {
+		if !w.urbanDone {
+			w.urbanDone = true
+			w.urbanStart = k
+		}
+		if i := k - w.urbanStart; i < w.s.UrbanWeeks {
+			w.week.urbanWeek = i
+		}
+	}
+	if w.s.Mechanisms.Signal && len(w.dirs) > 0 && w.dirs[0].SignalAge >= 0 {
+		w.week.signal = w.dirs[0].SignalAge
+		w.week.signalStrength = math.Pow(1-w.s.Resistance.SignalDecay, float64(w.week.signal))
 	}
 	w.updateWeather(start)
 	w.pool.do(len(w.shards), w.stepFn)
@@ -256,7 +280,8 @@ func (w *World) Step() []WeekTally {
 	// The step boundary: districts learn their cadres' reports and
 	// punishments, shards' tallies add up to regions, regions report.
 	for d := range w.districts {
-		w.districts[d].review(w.villages)
+		dist := &w.districts[d]
+		dist.review(w.villages, &w.dirs[dist.region])
 	}
 	out := w.tallies
 	clear(out)

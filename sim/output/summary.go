@@ -50,8 +50,12 @@ type Summary struct {
 	Repressed       int64 `json:"repressed"` // fined or worse
 	CadresPunished  int64 `json:"cadres_punished"`
 	UnrestEvents    int64 `json:"unrest_events"`
-	Slaughters      int64 `json:"slaughters"`
-	Thefts          int64 `json:"thefts"`
+	// Households taking part in disturbances (summed over the weeks), and
+	// of them those arrested afterwards (counted in arrested too).
+	UnrestParticipants int64 `json:"unrest_participants"`
+	ReprisalArrests    int64 `json:"reprisal_arrests"`
+	Slaughters         int64 `json:"slaughters"`
+	Thefts             int64 `json:"thefts"`
 
 	LivestockStart  float64 `json:"livestock_start"`
 	LivestockEnd    float64 `json:"livestock_end"`
@@ -76,6 +80,9 @@ type RegionSummary struct {
 	Repressed       int64    `json:"repressed"`
 	Exits           int64    `json:"exits"`
 	LivestockChange float64  `json:"livestock_change"`
+
+	UnrestEvents       int64 `json:"unrest_events"`
+	UnrestParticipants int64 `json:"unrest_participants"`
 }
 
 // Summarize computes the summary of a run of s.
@@ -134,6 +141,8 @@ func Summarize(s *scenario.Scenario, res *engine.Result, version string) *Summar
 	sum.TotalJoins = scaleCount(tot.Joins, scale)
 	sum.TotalExits = scaleCount(tot.Exits, scale)
 	sum.UnrestEvents = scaleCount(tot.Unrest, scale)
+	sum.UnrestParticipants = scaleCount(tot.Participants, scale)
+	sum.ReprisalArrests = scaleCount(tot.ReprisalArrests, scale)
 	sum.Slaughters = scaleCount(tot.Slaughters, scale)
 	sum.Thefts = scaleCount(tot.Thefts, scale)
 	sum.GrainOutput = math.Round(tot.GrainOutput * scale)
@@ -148,7 +157,8 @@ func Summarize(s *scenario.Scenario, res *engine.Result, version string) *Summar
 
 	for r := 0; r < n; r++ {
 		rs := RegionSummary{FinalShare: round6(last[r].CollectiveShare), Repressed: last[r].Fined,
-			Exits: scaleCount(res.Totals[r].Exits, scale)}
+			Exits:        scaleCount(res.Totals[r].Exits, scale),
+			UnrestEvents: scaleCount(res.Totals[r].Unrest, scale), UnrestParticipants: scaleCount(res.Totals[r].Participants, scale)}
 		for k, step := range res.Rows {
 			if step[r].CollectiveShare > rs.PeakShare || k == 0 {
 				rs.PeakShare, rs.PeakDate = step[r].CollectiveShare, step[r].Date.String()

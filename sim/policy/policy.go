@@ -69,6 +69,10 @@ type Phase struct {
 	Escalation bool `toml:"escalation" doc:"the authority shortens deadlines when reports run ahead of the plan" src:"policy input of the scenario"`
 	// Halt is a call to halt: coercion forbidden and cadres blamed for it.
 	Halt bool `toml:"halt" doc:"a call to halt: coercion forbidden, cadres blamed for excesses" src:"policy input of the scenario"`
+	// Signal marks a public statement from the centre that households read
+	// at once as a change of course (a published letter, a plenum). The first
+	// phase of a halt is always one.
+	Signal bool `toml:"signal" doc:"a public statement from the centre that households read at once as a change of course (the first phase of a halt always is one)" src:"policy input of the scenario"`
 }
 
 // TargetFor returns the target that applies to the named region.
@@ -110,6 +114,12 @@ func (t Timeline) At(d calendar.Date) int {
 	return i
 }
 
+// IsSignal reports whether phase i of t is a public signal: it says so, or
+// it is a halt that follows no halt.
+func (t Timeline) IsSignal(i int) bool {
+	return t[i].Signal || t[i].Halt && (i == 0 || !t[i-1].Halt)
+}
+
 // HaltIndex returns the index of the first phase that calls a halt, or -1.
 func (t Timeline) HaltIndex() int {
 	for i := range t {
@@ -130,6 +140,10 @@ type Directive struct {
 	ExitAllowed  bool
 	PrivatePlots bool
 	Halt         bool // coercion forbidden; cadres who keep coercing are blamed
+
+	// SignalAge is the number of weeks since the last public signal from
+	// the centre came (0: this week), or -1 if none has.
+	SignalAge int
 }
 
 // CoercionAllowed reports whether the directive permits any coercion.

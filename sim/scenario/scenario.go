@@ -19,7 +19,8 @@ type Scenario struct {
 	Seed         int64         `toml:"seed" min:"0" max:"9223372036854775807" unit:"integer" doc:"master seed of every random stream" src:"scenario"`
 	Start        calendar.Date `toml:"start" doc:"first day (step 0, the initial state)" src:"scenario"`
 	End          calendar.Date `toml:"end" doc:"last day simulated (the last weekly step on or before it)" src:"scenario"`
-	UrbanArrival calendar.Date `toml:"urban_arrival" doc:"date urban cadres (the twenty-five-thousanders) take over villages; empty: never" src:"scenario"`
+	UrbanArrival calendar.Date `toml:"urban_arrival" doc:"date urban cadres (the twenty-five-thousanders) begin to take over villages; empty: never" src:"scenario"`
+	UrbanWeeks   int           `toml:"urban_arrival_weeks" min:"1" max:"52" unit:"weeks" doc:"weeks over which urban cadres arrive, from the first week that starts on or after urban_arrival; each village's week is drawn uniformly" src:"scenario"`
 
 	Population Population              `toml:"population" doc:"households, villages and districts" src:"scenario"`
 	Calendar   Calendar                `toml:"calendar" doc:"the agricultural year" src:"scenario"`
@@ -27,6 +28,7 @@ type Scenario struct {
 	Cadre      agents.CadreParams      `toml:"cadre" doc:"cadre rules" src:"scenario"`
 	Collective agents.CollectiveParams `toml:"collective" doc:"collective farm rules" src:"scenario"`
 	Authority  agents.AuthorityParams  `toml:"authority" doc:"central authority rules" src:"scenario"`
+	Resistance agents.ResistanceParams `toml:"resistance" doc:"disturbances: who takes part, what follows" src:"scenario"`
 	Mechanisms agents.Mechanisms       `toml:"mechanisms" doc:"switches for what-if runs and ablation" src:"scenario"`
 
 	Regions []Region        `toml:"regions" doc:"the regions, each with its share of households" src:"scenario"`
@@ -75,10 +77,11 @@ type Region struct {
 // no regions and no phases. Sources are in docs/MODEL.md.
 func Default() Scenario {
 	return Scenario{
-		Name:  "scenario",
-		Seed:  1,
-		Start: calendar.NewDate(1929, time.June, 1),
-		End:   calendar.NewDate(1931, time.January, 1),
+		Name:       "scenario",
+		Seed:       1,
+		Start:      calendar.NewDate(1929, time.June, 1),
+		End:        calendar.NewDate(1931, time.January, 1),
+		UrbanWeeks: 1,
 		Population: Population{
 			Households:          100000,
 			RealHouseholds:      0,
@@ -95,6 +98,7 @@ func Default() Scenario {
 		Household:  DefaultHousehold(),
 		Cadre:      DefaultCadre(),
 		Collective: DefaultCollective(),
+		Resistance: DefaultResistance(),
 		Authority: agents.AuthorityParams{
 			EscalationRate: 2,
 			MaxPace:        3,
@@ -121,7 +125,7 @@ func DefaultHousehold() agents.HouseholdParams {
 		PlotBonus:        0.1,
 		ExperienceWeight: 0.5,
 		FearWeight:       1.0,
-		ExitCost:         0.18,
+		ExitCost:         0.15,
 		DecisionScale:    0.1,
 
 		JoinRate:        0.1,
@@ -200,6 +204,11 @@ func DefaultCadre() agents.CadreParams {
 		ArrestShare:        0.1,
 		DeportShare:        0.3,
 		ReportTolerance:    0.02,
+		ExposureMax:        4,
+		UptakeRate: 0.1,
+		UptakePeer:         0.5,
+		UnrestRetreat:      0.5,
+		RetreatDecay:       0.3,
 	}
 }
 
@@ -214,6 +223,27 @@ func DefaultCollective() agents.CollectiveParams {
 		ProgrammeWeeks:    52,
 		UnrestRate:        1,
 		TensionDecay:      0.15,
+	}
+}
+
+// DefaultResistance returns the default parameters of the resistance
+// submodel.
+func DefaultResistance() agents.ResistanceParams {
+	return agents.ResistanceParams{
+		Threshold:       1.75,
+		GrievanceWeight: 1,
+		FearWeight:      0.5,
+		TakenWeight:     0.4,
+		HeldWeight:      0.3,
+		BoldnessSD:      0.5,
+		OutrageWeight:   3,
+		ContagionWeight: 0.1,
+		SignalWeight:    0.5,
+		SignalDecay:     0.3,
+		SignalFearDrop:  0.3,
+		MoodSD:          0.2,
+		Crowd:           0.05,
+		ReprisalArrest:  0.02,
 	}
 }
 
