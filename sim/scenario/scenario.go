@@ -205,7 +205,7 @@ func DefaultCadre() agents.CadreParams {
 		DeportShare:        0.3,
 		ReportTolerance:    0.02,
 		ExposureMax:        4,
-		UptakeRate: 0.1,
+		UptakeRate:         0.1,
 		UptakePeer:         0.5,
 		UnrestRetreat:      0.5,
 		RetreatDecay:       0.3,
