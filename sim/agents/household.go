@@ -381,7 +381,8 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 	h.Flags &^= Taken | Held
 	k := &e.k
 
-	// 0. Reprisals: an individual household that took part in last week's
+	// Step 0. Reprisals.
+	// An individual household that took part in last week's
 	// disturbance may be arrested as a ringleader (Viola 1996: arrests after
 	// a disturbance fell on those named kulaks and their "henchmen", not on
 	// the collective's members).
@@ -399,7 +400,8 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 		}
 	}
 
-	// 1. The cadre's measures fall on households that refuse.
+	// Step 1. Measures.
+	// The cadre's measures fall on households that refuse.
 	hit := false
 	if !h.Member() && e.Coercion > 0 && h.Rung < policy.MaxRung && e.MaxRung > policy.NoCoercion {
 		if r.Bernoulli(k.target[h.Class]) {
@@ -411,7 +413,7 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 		}
 	}
 
-	// 2. Beliefs.
+	// Step 2. Beliefs.
 	u := float64(h.Understanding)
 	u += k.persuasion * (1 - u)
 	if k.hasDemo {
@@ -446,8 +448,11 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 	tr += p.TrustRecovery*(e.Trust0-tr) - k.trustLoss*tr
 	h.Trust = float32(clamp01(tr))
 
-	// 3. The private wish and the public act.
+	// Step 3. Private wish.
 	w := h.Wish(e, p)
+
+	// Step 4. Public act.
+	// Join, stay or leave (and perhaps slaughter).
 	switch {
 	case h.Status == Individual && !excluded:
 		act := w
@@ -498,7 +503,7 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 		}
 	}
 
-	// 4. Work, livestock and grain.
+	// Step 5. Work and livestock.
 	effort := 1.0
 	if h.Member() {
 		effort = h.Effort(w, p)
@@ -523,6 +528,9 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 			h.Livestock = float32(s + p.Regrowth*(base-s))
 		}
 	}
+
+	// Step 6. Grain.
+	// Harvest, the collective's hand-out, eating and hunger.
 	prod := h.Productivity(effort, e, p)
 	lab := float64(h.Labour)
 	if e.HarvestTH > 0 {
@@ -546,6 +554,8 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 	}
 	h.Grain = float32(g2)
 
+	// Step 7. Count.
+	// Tally the household and, for the resistance submodel, its threshold.
 	h.count(t, e, prod, effort, hit)
 	if e.Crowd != nil {
 		e.Crowd.Add(h.Threshold(e))

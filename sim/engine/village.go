@@ -170,7 +170,8 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 	dist := &w.districts[vil.District]
 	r := &vil.stream
 
-	// Urban cadres: in the first week of their arrival the village learns
+	// Step 1. Urban cadre.
+	// In the first week of their arrival the village learns
 	// whether one is sent to it and, if they arrive over several weeks, in
 	// which week.
 	if in.urbanWeek == 0 && r.Bernoulli(reg.spec.UrbanCadres) {
@@ -185,6 +186,7 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 		vil.Cadre.Report = float32(vil.Share)
 		vil.Cadre.TakenUp = int16(dir.Phase)
 	}
+	// Step 2. Harvest and weather.
 	harvest := 0.0
 	if in.season == calendar.Harvest {
 		harvest = s.Household.BaseYield * reg.weather / float64(s.Calendar.HarvestWeeks)
@@ -197,9 +199,12 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 			}
 		}
 	}
+	// Step 3. Cadre decides.
 	c := &vil.Cadre
 	c.Decide(dir, w.earlier[vil.Region], agents.CadreView{Share: vil.Share, PeerReport: dist.peerReport, PeersPunished: dist.peersPunished, PeersTakenUp: dist.takenUp(dir.Phase)}, &s.Cadre, &s.Mechanisms, r)
 
+	// Step 4. Households' view.
+	// The village as it was last week, the cadre's action and the policy.
 	gpl := 0.0
 	if vil.Collective.Labour > 0 {
 		gpl = vil.Collective.Grain / vil.Collective.Labour
@@ -229,16 +234,20 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 		env.Crowd = crowd
 	}
 	env.Prepare(&s.Household, &s.Cadre, &s.Resistance, &s.Mechanisms)
+	// Step 5. Households step.
 	var t agents.Tally
 	hs := w.households[vil.First:vil.End]
 	for i := range hs {
 		hs[i].Step(&env, &s.Household, &s.Cadre, &s.Mechanisms, r, &t)
 	}
+	// Step 6. Rise.
+	// The resistance submodel (mechanism resistance).
 	vil.rose = false
 	if s.Mechanisms.Resistance && t.Households > 0 {
 		vil.rise(w, &env, dir, crowd, dist, &t, hs)
 	}
 
+	// Step 7. Collective.
 	effort := 1.0
 	if t.MemberLabour > 0 {
 		effort = t.MemberEffort / t.MemberLabour
@@ -249,6 +258,9 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 	if il := t.Labour - t.MemberLabour; il > 0 {
 		vil.IndividualP = (t.LabourP - t.MemberLabourP) / il
 	}
+	// Step 8. Village state.
+	// Share and repression for next week; the old unrest rule when
+	// resistance is off.
 	vil.Share, vil.Repression = 0, 0
 	if t.Households > 0 {
 		vil.Share = float64(t.Members) / float64(t.Households)
@@ -260,6 +272,7 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 	if vil.rose {
 		out.Unrest++
 	}
+	// Step 9. Report.
 	report := c.Reported(vil.Share, dist.peerReport, &s.Cadre, &s.Mechanisms)
 	c.Report = float32(report)
 	vil.report = report
@@ -270,6 +283,7 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 	if c.Coercion > 0 {
 		out.Coercing++
 	}
+	// Step 10. Judgement.
 	vil.punished = false
 	if p, removed := c.Judged(dir, &s.Cadre, r); p {
 		vil.punished = true
@@ -281,6 +295,7 @@ func (vil *Village) step(w *World, out *WeekTally, crowd *agents.Crowd) {
 			c.TakenUp = int16(dir.Phase)
 		}
 	}
+	// Step 11. Tally.
 	out.Herd += vil.Collective.Herd
 	out.Villages++
 	if t.Members > 0 {

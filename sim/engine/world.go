@@ -251,16 +251,20 @@ func (w *World) census() []WeekTally {
 func (w *World) Step() []WeekTally {
 	k := w.step + 1
 	start := w.dates[k-1]
+	// Step 1. Directives.
 	// A phase that begins during the week governs it: directives are for the
 	// week ending on its last day.
 	end := w.dates[k].AddDays(-1)
 	w.authority.Directives(end, w.reports, w.dirs)
+	// Step 2. Earlier directives.
 	if w.s.Mechanisms.DirectiveUptake {
 		for r := range w.earlier {
 			w.authority.Earlier(r, end, w.earlier[r])
 		}
 	}
+	// Step 3. Season.
 	w.week = weekInput{weekStart: start, season: w.year.SeasonOf(start), urbanWeek: -1, signal: -1}
+	// Step 4. Urban arrival window.
 	if !w.s.UrbanArrival.IsZero() && !start.Before(w.s.UrbanArrival) && w.s.Mechanisms.UrbanCadres {
 		if !w.urbanDone {
 			w.urbanDone = true
@@ -270,19 +274,26 @@ func (w *World) Step() []WeekTally {
 			w.week.urbanWeek = i
 		}
 	}
+	// Step 5. Signal.
 	if w.s.Mechanisms.Signal && len(w.dirs) > 0 && w.dirs[0].SignalAge >= 0 {
 		w.week.signal = w.dirs[0].SignalAge
 		w.week.signalStrength = math.Pow(1-w.s.Resistance.SignalDecay, float64(w.week.signal))
 	}
+	// Step 6. Weather.
 	w.updateWeather(start)
+
+	// Step 7. Villages.
 	w.pool.do(len(w.shards), w.stepFn)
 
+	// Step 8. Districts.
 	// The step boundary: districts learn their cadres' reports and
 	// punishments, shards' tallies add up to regions, regions report.
 	for d := range w.districts {
 		dist := &w.districts[d]
 		dist.review(w.villages, &w.dirs[dist.region])
 	}
+
+	// Step 9. Reports.
 	out := w.tallies
 	clear(out)
 	for i := range w.shards {
