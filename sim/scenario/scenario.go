@@ -69,7 +69,7 @@ type Region struct {
 	Trust        float64 `toml:"trust" min:"0" max:"1" unit:"trust" doc:"baseline trust of peasants in the authorities" src:"assumed"`
 	Zeal         float64 `toml:"zeal" min:"0" max:"20" unit:"pace multiplier - 1" doc:"how far the regional committee raises the centre's pace (0: follows the centre)" src:"fitted"`
 	CadreZeal    float64 `toml:"cadre_zeal" min:"0" max:"20" unit:"multiplier" doc:"mean readiness of the region's cadres to use force" src:"assumed"`
-	UrbanCadres  float64 `toml:"urban_cadres" min:"0" max:"1" unit:"share of villages" doc:"share of villages whose cadre is replaced by an urban one on urban_arrival" src:"BRIEF §2: 27,519 twenty-five-thousanders, one per 900 households, for villages of 350"`
+	UrbanCadres  float64 `toml:"urban_cadres" min:"0" max:"1" unit:"share of villages" doc:"share of villages whose cadre is replaced by an urban one, in the urban_arrival_weeks weeks from urban_arrival" src:"BRIEF §2: 27,519 twenty-five-thousanders, one per 900 households, for villages of 350"`
 	YieldCV      float64 `toml:"yield_cv" min:"0" max:"2" unit:"coefficient of variation" doc:"year-to-year variation of yields (drought risk)" src:"assumed"`
 }
 
