@@ -56,6 +56,7 @@ type Config struct {
 	Wait          time.Duration // how long a request for a run waits for it before answering 202 [2 s]
 	MaxRunTime    time.Duration // a run is stopped after this [5 min]
 	Version       string        // recorded in summaries and scenario.toml
+	Hosts         []string      // host names the server answers to besides IP addresses and localhost (sim serve --host)
 	Log           *log.Logger   // [none]
 }
 
@@ -93,6 +94,7 @@ type Server struct {
 	catalogue *Catalogue
 	pool      *pool
 	mux       *http.ServeMux
+	handler   http.Handler // mux behind guard
 }
 
 // New loads the scenarios and starts the pool of runners.
@@ -122,9 +124,8 @@ func New(cfg Config) (*Server, error) {
 	srv.mux.HandleFunc("GET /api/runs/{id}/timeseries.csv", srv.timeseries)
 	srv.mux.HandleFunc("GET /api/runs/{id}/scenario.toml", srv.scenarioFile)
 	srv.mux.HandleFunc("GET /api/runs/{id}/charts/{chart}", srv.chart)
-	srv.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		fail(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path, nil)
-	})
+	srv.mux.HandleFunc("/api/", srv.notFound)
+	srv.handler = srv.guard(srv.mux)
 	return srv, nil
 }
 
@@ -146,8 +147,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusInternalServerError, "internal error (a bug): please report it", nil)
 		}
 	}()
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
+}
+
+// notFound answers a request no endpoint takes: 405 with the methods the
+// path does take, or 404.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		if slices.Contains(allow, http.MethodGet) {
+			allow = append(allow, http.MethodHead)
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		fail(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path+"; use "+strings.Join(allow, " or "), nil)
+		return
+	}
+	fail(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path, nil)
 }
 
 // apiError is the body of every error answer.
