@@ -493,6 +493,8 @@ type runView struct {
 	Replicates    int               `json:"replicates"`
 	Seeds         []int64           `json:"seeds"`
 	Interventions []Intervention    `json:"interventions"`
+	Phases        []marker          `json:"phases"` // the policy\'s turns, for the charts
+	Record        []marker          `json:"record"` // the historical record\'s national shares
 	Error         string            `json:"error,omitempty"`
 	Summary       *output.Summary   `json:"summary,omitempty"`
 	Outcomes      []outcomeView     `json:"outcomes,omitempty"`
@@ -527,6 +529,7 @@ func (s *Server) view(r *run) (runView, int) {
 	if v.Interventions == nil {
 		v.Interventions = []Intervention{}
 	}
+	v.Phases, v.Record = phaseMarkers(r.s), s.recordFor(r.s)
 	code := http.StatusAccepted
 	switch state {
 	case Done:

@@ -239,7 +239,7 @@ func TestRun(t *testing.T) {
 	form.Set("halt_date", "1930-01-20")
 	form.Set("cadre_zeal", "0.5")
 	moved := runDone(t, hs.URL, form)
-	if moved.ID == v.ID || !strings.Contains(moved.Changes, "halt date 1930-01-20") {
+	if moved.ID == v.ID || !strings.Contains(moved.Changes, "date of the halt 1930-01-20") {
 		t.Errorf("moving the halt: %s %q", moved.ID, moved.Changes)
 	}
 	resp, err := http.Get(hs.URL + moved.Links["scenario"])
