@@ -28,6 +28,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	queue := fs.Int("queue", 64, "runs that may wait for a runner; more are refused with 503")
 	keep := fs.Int("keep", 64, "finished runs kept for charts, comparisons and downloads")
 	households := fs.Int("households", 20000, "households of a run unless the page says")
+	record := fs.String("record", "data/targets/record.toml", "draw the historical record of `FILE` on the charts (none if it is missing)")
 	maxHouseholds := fs.Int("max-households", 200000, "the most households a page may ask for")
 	var hosts []string
 	fs.Func("host", "answer to the host `NAME` too (a classroom address such as teacher.local; IP addresses and localhost are always answered); may be repeated", func(v string) error {
@@ -49,6 +50,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		Scenarios: *dir, Runners: *runners, Queue: *queue, Keep: *keep,
 		Households: *households, MaxHouseholds: *maxHouseholds,
 		Hosts:   hosts,
+		Record:  *record,
 		Version: version.String(), Log: log.New(stderr, "sim serve: ", log.LstdFlags),
 	})
 	if err != nil {

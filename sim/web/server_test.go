@@ -28,6 +28,9 @@ func newServer(t testing.TB, cfg Config) *httptest.Server {
 	if cfg.Households == 0 {
 		cfg.Households = 5000
 	}
+	if cfg.Record == "" {
+		cfg.Record = "../../data/targets/record.toml"
+	}
 	cfg.Version = "test"
 	srv, err := New(cfg)
 	if err != nil {
