@@ -182,8 +182,8 @@ func (s *Server) classView(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusForbidden, "", map[string]string{"key": "not this class's teacher key"})
 			return
 		}
-		out["names"] = slices.Clone(c.students)
-		out["table"] = slices.Clone(c.submissions)
+		out["names"] = append([]string{}, c.students...)
+		out["table"] = append([]submission{}, c.submissions...)
 		out["metrics"] = classColumns
 	}
 	reply(w, http.StatusOK, out)

@@ -282,7 +282,7 @@ function follow(r) {
     r.frames[f.step] = f;
     $('#progress').max = r.view.steps || 1;
     $('#progress').value = f.step;
-    if (r.frames.length === 1 || shown >= r.frames.length - 2 || !timer) tick();
+    if (!timer) tick(); // playback waits for this week: go on
   });
   es.addEventListener('end', async (e) => {
     es.close();
@@ -307,7 +307,9 @@ function follow(r) {
   };
 }
 
-// tick moves the playback on (or not) and schedules the next move.
+// tick moves the playback on by a week when the speed allows (or, at full
+// speed, to the last week computed) and schedules the next move.
+let lastStep = 0;
 function tick() {
   clearTimeout(timer);
   timer = null;
@@ -316,13 +318,15 @@ function tick() {
   if (!r) return;
   const have = r.frames.length;
   const speed = Number($('#speed').value);
-  if (playing && shown < have - 1) {
+  const interval = speed === 0 ? 0 : 1000 / speed;
+  if (playing && shown < have - 1 && performance.now() - lastStep >= interval) {
     show(speed === 0 ? have - 1 : shown + 1);
+    lastStep = performance.now();
   } else {
     show(Math.min(shown, have - 1));
   }
   if (playing && shown < have - 1) {
-    timer = setTimeout(tick, speed === 0 ? 0 : 1000 / speed);
+    timer = setTimeout(tick, Math.max(0, interval - (performance.now() - lastStep)));
   }
   if (r.data && shown >= r.view.steps) finished(r);
 }
