@@ -487,7 +487,7 @@ function chartOptions(c, r, o, fig) {
     series,
     bands,
     scales: { x: { time: true }, y: c.min !== undefined ? { range: [c.min, c.max] } : { auto: true } },
-    axes: [{ size: 40 }, { size: 60, values: (u, vals) => vals.map((v) => Math.abs(v) >= 1000 ? thousands(v) : String(v)) }],
+    axes: [{ size: 40 }, { size: 72, values: (u, vals) => vals.map((v) => Math.abs(v) >= 1000 ? thousands(v) : String(v)) }],
     legend: { live: true },
     cursor: { points: { size: 6 } },
     hooks: { draw: [(u) => drawPhases(u, phases)] },
