@@ -322,8 +322,8 @@ function tick() {
   if (playing && shown < have - 1 && performance.now() - lastStep >= interval) {
     show(speed === 0 ? have - 1 : shown + 1);
     lastStep = performance.now();
-  } else {
-    show(Math.min(shown, have - 1));
+  } else if (shown < have) {
+    show(shown); // else wait for the week shown (a run made again from it)
   }
   if (playing && shown < have - 1) {
     timer = setTimeout(tick, Math.max(0, interval - (performance.now() - lastStep)));
