@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/collsim/collsim/internal/version"
@@ -27,7 +28,16 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	queue := fs.Int("queue", 64, "runs that may wait for a runner; more are refused with 503")
 	keep := fs.Int("keep", 64, "finished runs kept for charts, comparisons and downloads")
 	households := fs.Int("households", 20000, "households of a run unless the page says")
+	record := fs.String("record", "data/targets/record.toml", "draw the historical record of `FILE` on the charts (none if it is missing)")
 	maxHouseholds := fs.Int("max-households", 200000, "the most households a page may ask for")
+	var hosts []string
+	fs.Func("host", "answer to the host `NAME` too (a classroom address such as teacher.local; IP addresses and localhost are always answered); may be repeated", func(v string) error {
+		if v == "" || strings.ContainsAny(v, "/ ") {
+			return fmt.Errorf("want a host name such as teacher.local")
+		}
+		hosts = append(hosts, v)
+		return nil
+	})
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -39,6 +49,8 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	srv, err := web.New(web.Config{
 		Scenarios: *dir, Runners: *runners, Queue: *queue, Keep: *keep,
 		Households: *households, MaxHouseholds: *maxHouseholds,
+		Hosts:   hosts,
+		Record:  *record,
 		Version: version.String(), Log: log.New(stderr, "sim serve: ", log.LstdFlags),
 	})
 	if err != nil {
@@ -49,7 +61,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	// Read, write and idle timeouts, and a cap on open connections, so that
+	// slow or hostile clients cannot exhaust the process's file descriptors.
+	hs := web.HTTPServer(srv, web.DefaultServerLimits)
+	ln = web.LimitListener(ln, web.DefaultServerLimits.MaxConns)
 	fmt.Fprintf(stdout, "collsim %s: %d scenarios from %s; open http://%s/ (Ctrl-C stops)\n",
 		version.String(), len(srv.Catalogue().Entries), *dir, ln.Addr())
 	ctx, stop := interruptible()

@@ -16,7 +16,12 @@ type Entry struct {
 	ID          string // path relative to the scenarios folder, with slashes: "whatif/early-halt.toml"
 	Group       string // "ready" (the folder's own files) or "what-if" (its whatif/ folder)
 	Name        string
+	Title       string // plain words for the list
 	Description string
+	// Alias is the ID of the entry the page lists instead of this one,
+	// where both run the same (the page sets the households itself); the
+	// alias still runs when asked for by its ID.
+	Alias string
 
 	path     string             // the file, for the command line that reproduces a run
 	scenario *scenario.Scenario // resolved (extends and defaults applied)
@@ -60,6 +65,7 @@ func LoadCatalogue(dir string) (*Catalogue, error) {
 				path: f, scenario: s, resolved: b.Bytes()})
 		}
 	}
+	c.dedupe()
 	if len(c.Entries) == 0 {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fmt.Errorf("scenarios folder: %w", err)
@@ -67,6 +73,31 @@ func LoadCatalogue(dir string) (*Catalogue, error) {
 		return nil, fmt.Errorf("no scenario in %s or %s loads", dir, filepath.Join(dir, "whatif"))
 	}
 	return c, nil
+}
+
+// dedupe marks entries that run the same as an earlier one, apart from
+// their name, description and size, as its aliases, and gives every entry
+// its title.
+func (c *Catalogue) dedupe() {
+	seen := map[string]string{}
+	for _, e := range c.Entries {
+		e.Title = titles[e.Name]
+		if e.Title == "" {
+			e.Title = e.Name
+		}
+		s := *e.scenario
+		s.Name, s.Description = "", ""
+		s.Population.Households = 0
+		var b bytes.Buffer
+		if err := s.EncodeTOML(&b); err != nil {
+			continue
+		}
+		if id, ok := seen[b.String()]; ok {
+			e.Alias = id
+			continue
+		}
+		seen[b.String()] = e.ID
+	}
 }
 
 // Entry returns the entry with the given ID.

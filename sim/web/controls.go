@@ -17,12 +17,14 @@ type Control struct {
 	Field    string `json:"field"`
 	Label    string `json:"label"`
 	Unit     string `json:"unit"`
-	Doc      string `json:"doc"`            // one line: what it is and what it changes
-	Kind     string `json:"kind"`           // "range", "date-range", "checkbox" or "number"
-	Min      string `json:"min,omitempty"`  // a number, or a date for a date-range
-	Max      string `json:"max,omitempty"`  //
-	Step     string `json:"step,omitempty"` //
-	Value    string `json:"value"`          // the scenario's own value
+	Doc      string `json:"doc"`                 // one line: what it is and what it changes
+	Kind     string `json:"kind"`                // "range", "date-range", "checkbox" or "number"
+	Min      string `json:"min,omitempty"`       // a number, or a date for a date-range
+	Max      string `json:"max,omitempty"`       //
+	Step     string `json:"step,omitempty"`      //
+	Value    string `json:"value"`               // the scenario's own value
+	MinLabel string `json:"min_label,omitempty"` // what the slider's ends mean, in words
+	MaxLabel string `json:"max_label,omitempty"`
 	Disabled string `json:"disabled,omitempty"`
 }
 
@@ -49,10 +51,12 @@ type Limits struct {
 // fields are the form's controls, in the order the page shows them.
 var fields = []field{
 	{
-		name: "households", param: "population.households", label: "households", kind: "range",
-		doc: "; more are slower and smoother (counts are always scaled to the real country)",
+		name: "households", param: "population.households", label: "households simulated", kind: "range",
+		doc: "How many peasant households the computer follows. More are slower but smoother; every count is scaled up to the USSR's 25 million households.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Min, c.Max, c.Step = itoa(lim.MinHouseholds), itoa(lim.MaxHouseholds), "1000"
+			c.Unit = "households"
+			c.MinLabel, c.MaxLabel = compare.Thousands(int64(lim.MinHouseholds))+" (fast)", compare.Thousands(int64(lim.MaxHouseholds))+" (slow)"
 			c.Value = itoa(min(max(lim.Households, lim.MinHouseholds), lim.MaxHouseholds))
 		},
 		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
@@ -68,10 +72,11 @@ var fields = []field{
 		},
 	},
 	{
-		name: "seed", param: "seed", label: "random seed", kind: "number",
-		doc: "; the same seed and settings always give the same run",
+		name: "seed", param: "seed", label: "run number (seed)", kind: "number",
+		doc: "Chance decides which household joins first and which village rebels; this number picks one such run. The same number and settings always give the same run; another number gives another, equally likely one.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Min, c.Max, c.Step, c.Value = "0", itoa(maxSeed), "1", strconv.FormatInt(s.Seed, 10)
+			c.Unit = "any whole number from 0 to " + compare.Thousands(maxSeed)
 		},
 		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			n, err := strconv.ParseInt(raw, 10, 64)
@@ -82,8 +87,8 @@ var fields = []field{
 		},
 	},
 	{
-		name: "halt_date", param: "phases[].halt", label: "halt date", kind: "date-range",
-		doc: " (\"Dizzy with Success\", 2 March 1930 in history); the permission to leave and the other halt phases move with it, keeping their spacing",
+		name: "halt_date", param: "phases[].halt", label: "date of the halt", kind: "date-range",
+		doc: "The day the centre calls a halt to forced collectivization (in history 2 March 1930, Stalin's article \"Dizzy with Success\"). The permission to leave, which followed, moves with it.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Unit, c.Step = "date", "1"
 			h, ok := haltPeriod(s)
@@ -111,10 +116,11 @@ var fields = []field{
 		},
 	},
 	{
-		name: "punishment", param: "phases[].punishment", label: "punishment of cadres", kind: "range",
-		doc: ", at its harshest (the other phases scaled alike); 0: cadres who miss targets are not punished",
+		name: "punishment", param: "phases[].punishment", label: "punishment of cadres who fall behind", kind: "range",
+		doc: "How often the centre punishes a village cadre whose reports fall behind the target: 0 never, 1 as often as the model allows (a punished cadre may lose the post). This sets the harshest phase; the others change in proportion.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
-			c.Unit, c.Min, c.Max, c.Step = "severity, 0 to 1", "0", "1", "0.05"
+			c.Unit, c.Min, c.Max, c.Step = "0 none to 1 harshest", "0", "1", "0.05"
+			c.MinLabel, c.MaxLabel = "0: never", "1: harshest"
 			top, phases := punishments(s)
 			if len(phases) == 0 {
 				c.Disabled = "this scenario sets no targets, so no cadre is punished for missing one"
@@ -141,7 +147,7 @@ var fields = []field{
 	},
 	{
 		name: "honest_reporting", param: "mechanisms.inflated_reports", label: "honest reporting", kind: "checkbox",
-		doc: "on: cadres report the truth; off: ",
+		doc: "On: village cadres report the true share of households in collectives. Off: they report more than the truth when they fear punishment or trail their neighbours, as in history.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Value = strconv.FormatBool(!s.Mechanisms.InflatedReports)
 		},
@@ -154,12 +160,14 @@ var fields = []field{
 		},
 	},
 	{
-		name: "urban_cadres", param: "regions[].urban_cadres", label: "urban cadres", kind: "range",
-		doc: ", in every region (the twenty-five-thousanders); 0: local cadres only",
+		name: "urban_cadres", param: "regions[].urban_cadres", label: "villages taken over by cadres from the towns", kind: "range",
+		doc: "The share of villages whose cadre is replaced by a worker sent from the towns (the \"twenty-five-thousanders\" of early 1930), who presses harder and knows the village less. 0: local cadres only.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Min, c.Max, c.Step = "0", "1", "0.01"
+			c.Unit = "share of villages"
+			c.MinLabel, c.MaxLabel = "0: none", "1: every village"
 			if s.UrbanArrival.IsZero() {
-				c.Disabled = "no urban cadres arrive in this scenario (urban_arrival is empty)"
+				c.Disabled = "no cadres come from the towns in this scenario"
 				return
 			}
 			share := 0.0
@@ -186,7 +194,7 @@ var fields = []field{
 	},
 	{
 		name: "private_plots", param: "phases[].private_plots", label: "private plots from the start", kind: "checkbox",
-		doc: ", in every phase (in history only from April 1930); off, where the scenario had them from the start: never",
+		doc: "On: members of a collective keep a garden plot and a cow from the first week (in history only from spring 1930). Off: never, where the scenario had them from the start.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Value = strconv.FormatBool(s.Phases[0].PrivatePlots)
 		},
@@ -203,10 +211,11 @@ var fields = []field{
 		},
 	},
 	{
-		name: "cadre_zeal", param: "regions[].cadre_zeal", label: "cadre zeal", kind: "range",
-		doc: ", as a multiple of each region's (1: as the scenario has it)",
+		name: "cadre_zeal", param: "regions[].cadre_zeal", label: "zeal of village cadres", kind: "range",
+		doc: "How hard village cadres push, as a multiple of each region's (1: as in the scenario; 0: they do not push at all; 3: three times as hard).",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Unit, c.Min, c.Max, c.Step, c.Value = "× the scenario's", "0", "3", "0.05", "1"
+			c.MinLabel, c.MaxLabel = "0: no push", "3: three times"
 		},
 		apply: func(s *scenario.Scenario, lim Limits, raw string) ([]string, string) {
 			x, err := strconv.ParseFloat(raw, 64)
@@ -221,8 +230,8 @@ var fields = []field{
 		},
 	},
 	{
-		name: "escalation", param: "mechanisms.escalation", label: "escalation", kind: "checkbox",
-		doc: " (the November 1929 essay raised the April targets)",
+		name: "escalation", param: "mechanisms.escalation", label: "the centre raises the pace", kind: "checkbox",
+		doc: "On: when reports run ahead of the plan, the centre brings the deadlines forward (as after Stalin's article of November 1929). Off: the plan stays as it was set.",
 		control: func(s *scenario.Scenario, lim Limits, c *Control) {
 			c.Value = strconv.FormatBool(s.Mechanisms.Escalation)
 		},
@@ -236,9 +245,9 @@ var fields = []field{
 	},
 }
 
-// maxSeed is the largest seed the form takes: the largest integer a
-// browser's numbers hold exactly.
-const maxSeed = 1<<53 - 1
+// maxSeed is the largest seed the form takes: enough runs for any class,
+// and short enough to type (sim run takes any seed).
+const maxSeed = 999_999
 
 // Controls returns the form's controls for scenario s, with its values.
 func Controls(s *scenario.Scenario, lim Limits) []Control {
@@ -249,13 +258,9 @@ func Controls(s *scenario.Scenario, lim Limits) []Control {
 	cs := make([]Control, len(fields))
 	for i, f := range fields {
 		p := params[f.param]
-		c := Control{Field: f.name, Label: f.label, Kind: f.kind, Unit: p.Unit}
-		switch {
-		case strings.HasPrefix(f.doc, "on:"):
-			c.Doc = f.doc + p.Doc
-		default:
-			c.Doc = p.Doc + f.doc
-		}
+		// Plain words written for the page; the parameter's unit unless the
+		// control says otherwise.
+		c := Control{Field: f.name, Label: f.label, Kind: f.kind, Unit: p.Unit, Doc: f.doc}
 		f.control(s, lim, &c)
 		cs[i] = c
 	}

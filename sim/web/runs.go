@@ -3,6 +3,7 @@ package web
 import (
 	"container/list"
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/collsim/collsim/sim/compare"
 	"github.com/collsim/collsim/sim/engine"
+	"github.com/collsim/collsim/sim/output"
 	"github.com/collsim/collsim/sim/scenario"
 )
 
@@ -22,45 +24,89 @@ const (
 	Cancelled = "cancelled"
 )
 
-// errBusy says the queue is full.
-var errBusy = errors.New("busy")
+// errBusy says the queue is full; errPins says too many runs are kept.
+var (
+	errBusy = errors.New("busy")
+	errPins = errors.New("too many kept runs")
+)
 
 // run is a requested run of a resolved scenario. Its ID is derived from
-// the resolved scenario (seed included), so the same request twice is one
-// run: the second joins the first, or finds it finished in the cache.
+// the resolved scenario (seed included) and the number of replicates, so
+// the same request twice is one run: the second joins the first, or finds
+// it finished in the cache.
 type run struct {
-	id     string
-	entry  *Entry
-	s      *scenario.Scenario
-	label  string   // what the form changed, in words
-	sets   []string // the overrides, for the command line that reproduces it
-	steps  int
-	step   atomic.Int64
-	ctx    context.Context
-	cancel context.CancelFunc
-	done   chan struct{} // closed when the run is Done, Failed or Cancelled
+	id            string
+	entry         *Entry
+	s             *scenario.Scenario
+	label         string   // what the form changed, in words
+	sets          []string // the overrides, for the command line that reproduces it
+	interventions []Intervention
+	replicates    int // runs with seeds s.Seed, s.Seed+1, …; the first is streamed
+	steps         int
+	step          atomic.Int64
+	ctx           context.Context
+	cancel        context.CancelFunc
+	done          chan struct{} // closed when the run is Done, Failed or Cancelled
+
+	// The first replicate's weeks as they are stepped, each encoded once
+	// for every page that follows the run. Guarded by fmu; notify is closed
+	// and replaced when a week is added or the run ends.
+	fmu    sync.Mutex
+	frames [][]byte
+	notify chan struct{}
 
 	// Guarded by the pool's mutex until done is closed; fixed after.
-	state    string
-	started  time.Time
-	finished time.Time
-	err      error
-	res      *engine.Result
-	result   *compare.Run
-	elem     *list.Element // in the pool's list of finished runs
+	state     string
+	started   time.Time
+	finished  time.Time
+	err       error
+	res       *engine.Result // the first replicate
+	result    *compare.Run   // the first replicate
+	reps      []*compare.Run // every replicate, the first included
+	elem      *list.Element  // in the pool's list of finished runs
+	keptUntil time.Time      // a page keeps it (a baseline) until then
+}
+
+// addFrame appends an encoded week and wakes the pages that follow the run.
+func (r *run) addFrame(b []byte) {
+	r.fmu.Lock()
+	r.frames = append(r.frames, b)
+	close(r.notify)
+	r.notify = make(chan struct{})
+	r.fmu.Unlock()
+}
+
+// framesFrom returns the weeks from k on and a channel closed when more come.
+func (r *run) framesFrom(k int) ([][]byte, <-chan struct{}) {
+	r.fmu.Lock()
+	defer r.fmu.Unlock()
+	if k > len(r.frames) {
+		k = len(r.frames)
+	}
+	return r.frames[k:], r.notify
+}
+
+// wake wakes the pages that follow the run (when it ends).
+func (r *run) wake() {
+	r.fmu.Lock()
+	close(r.notify)
+	r.notify = make(chan struct{})
+	r.fmu.Unlock()
 }
 
 // pool runs requested runs on a fixed number of goroutines, keeps a bounded
-// queue of runs waiting, and keeps the most recently used finished runs.
+// queue of runs waiting, and keeps the most recently used finished runs,
+// and, besides them, a bounded number that pages keep as baselines.
 type pool struct {
 	workers int // goroutines stepping each run
 	version string
 	maxTime time.Duration
 
 	mu       sync.Mutex
-	runs     map[string]*run // waiting, running and finished (those in finished)
-	finished *list.List      // finished runs, most recently used first
+	runs     map[string]*run // waiting, running and finished (those in finished or kept)
+	finished *list.List      // finished runs not kept, most recently used first
 	keep     int             // finished runs kept
+	kept     map[*run]bool   // runs a page keeps (at most keep of them)
 	queue    chan *run
 
 	ctx  context.Context
@@ -71,7 +117,7 @@ type pool struct {
 func newPool(runners, queue, keep, workers int, maxTime time.Duration, version string) *pool {
 	p := &pool{
 		workers: workers, version: version, maxTime: maxTime,
-		runs: map[string]*run{}, finished: list.New(), keep: keep,
+		runs: map[string]*run{}, finished: list.New(), keep: keep, kept: map[*run]bool{},
 		queue: make(chan *run, queue),
 	}
 	p.ctx, p.stop = context.WithCancel(context.Background())
@@ -89,29 +135,29 @@ func (p *pool) close() {
 }
 
 // submit returns the run with the given ID: the one already waiting,
-// running or finished, or else a new one put in the queue. It returns
-// errBusy when the queue is full.
-func (p *pool) submit(id string, e *Entry, s *scenario.Scenario, label string, sets []string, steps int) (*run, error) {
+// running or finished (cached true), or else a new one put in the queue.
+// It returns errBusy when the queue is full.
+func (p *pool) submit(id string, e *Entry, s *scenario.Scenario, label string, sets []string, iv []Intervention, replicates, steps int) (r *run, cached bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if r, ok := p.runs[id]; ok {
 		if r.state != Failed && r.state != Cancelled {
 			p.touch(r)
-			return r, nil
+			return r, r.state == Done, nil
 		}
 		p.forget(r)
 	}
-	r := &run{id: id, entry: e, s: s, label: label, sets: sets, steps: steps, state: Queued,
-		done: make(chan struct{})}
+	r = &run{id: id, entry: e, s: s, label: label, sets: sets, interventions: iv, replicates: replicates, steps: steps, state: Queued,
+		done: make(chan struct{}), notify: make(chan struct{})}
 	r.ctx, r.cancel = context.WithTimeout(p.ctx, p.maxTime)
 	select {
 	case p.queue <- r:
 	default:
 		r.cancel()
-		return nil, errBusy
+		return nil, false, errBusy
 	}
 	p.runs[id] = r
-	return r, nil
+	return r, false, nil
 }
 
 // get returns the run with the given ID, if the pool still has it.
@@ -123,6 +169,41 @@ func (p *pool) get(id string) (*run, bool) {
 		p.touch(r)
 	}
 	return r, ok
+}
+
+// keepFor keeps a finished run for d more (a page holds it as its
+// baseline and renews the hold while it is open).
+func (p *pool) keepFor(r *run, d time.Duration) (time.Time, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expire(time.Now())
+	if p.runs[r.id] != r || r.state != Done {
+		return time.Time{}, errors.New("not done")
+	}
+	if !p.kept[r] && len(p.kept) >= p.keep {
+		return time.Time{}, errPins
+	}
+	if r.elem != nil {
+		p.finished.Remove(r.elem)
+		r.elem = nil
+	}
+	p.kept[r] = true
+	r.keptUntil = time.Now().Add(d)
+	return r.keptUntil, nil
+}
+
+// expire returns the kept runs whose hold has run out to the list of
+// finished runs.
+func (p *pool) expire(now time.Time) {
+	for r := range p.kept {
+		if now.After(r.keptUntil) {
+			delete(p.kept, r)
+			r.elem = p.finished.PushFront(r)
+		}
+	}
+	for p.finished.Len() > p.keep {
+		p.forget(p.finished.Back().Value.(*run))
+	}
 }
 
 // waiting returns the number of runs in the queue.
@@ -141,6 +222,7 @@ func (p *pool) forget(r *run) {
 		p.finished.Remove(r.elem)
 		r.elem = nil
 	}
+	delete(p.kept, r)
 	if p.runs[r.id] == r {
 		delete(p.runs, r.id)
 	}
@@ -177,17 +259,19 @@ func (p *pool) drain() {
 	for {
 		select {
 		case r := <-p.queue:
-			p.finish(r, nil, context.Canceled)
+			p.finish(r, nil, nil, context.Canceled)
 		default:
 			return
 		}
 	}
 }
 
-// execute runs r, unless it was cancelled while it waited.
+// execute runs r, unless it was cancelled while it waited: its first
+// replicate week by week, each week recorded for the pages that follow
+// it, then the other replicates.
 func (p *pool) execute(r *run) {
 	if err := r.ctx.Err(); err != nil {
-		p.finish(r, nil, err)
+		p.finish(r, nil, nil, err)
 		return
 	}
 	p.mu.Lock()
@@ -195,21 +279,43 @@ func (p *pool) execute(r *run) {
 	p.mu.Unlock()
 	w, err := engine.New(r.s, engine.Options{Workers: p.workers})
 	if err != nil {
-		p.finish(r, nil, err)
+		p.finish(r, nil, nil, err)
 		return
 	}
-	res, err := w.Run(r.ctx, func(step, _ int) { r.step.Store(int64(step)) })
-	p.finish(r, res, err)
+	fr := newFramer(r.s, w)
+	res, err := w.RunEach(r.ctx, func(step int, rows []engine.Row) {
+		b, _ := json.Marshal(fr.frame(step, rows))
+		r.addFrame(b)
+		r.step.Store(int64(step))
+	})
+	if err != nil {
+		p.finish(r, nil, nil, err)
+		return
+	}
+	reps := []*compare.Run{compare.NewRun(r.s, res, p.version)}
+	for i := 1; i < r.replicates; i++ {
+		sc := *r.s
+		sc.Seed = r.s.Seed + int64(i)
+		w, err := engine.New(&sc, engine.Options{Workers: p.workers})
+		if err != nil {
+			p.finish(r, nil, nil, err)
+			return
+		}
+		more, err := w.Run(r.ctx, nil)
+		if err != nil {
+			p.finish(r, nil, nil, err)
+			return
+		}
+		reps = append(reps, compare.NewRun(&sc, more, p.version))
+	}
+	p.finish(r, res, reps, nil)
 }
 
 // finish records how r ended and keeps it among the finished runs,
 // forgetting the least recently used beyond the pool's limit.
-func (p *pool) finish(r *run, res *engine.Result, err error) {
-	var result *compare.Run
-	if err == nil {
-		result = compare.NewRun(r.s, res, p.version)
-	}
+func (p *pool) finish(r *run, res *engine.Result, reps []*compare.Run, err error) {
 	p.mu.Lock()
+	defer r.wake()
 	defer p.mu.Unlock()
 	r.finished = time.Now()
 	if r.started.IsZero() {
@@ -217,7 +323,7 @@ func (p *pool) finish(r *run, res *engine.Result, err error) {
 	}
 	switch {
 	case err == nil:
-		r.state, r.res, r.result = Done, res, result
+		r.state, r.res, r.result, r.reps = Done, res, reps[0], reps
 	case errors.Is(err, context.Canceled):
 		r.state, r.err = Cancelled, errors.New("the run was cancelled")
 	case errors.Is(err, context.DeadlineExceeded):
@@ -231,7 +337,11 @@ func (p *pool) finish(r *run, res *engine.Result, err error) {
 		return // replaced, or the pool is closing
 	}
 	r.elem = p.finished.PushFront(r)
-	for p.finished.Len() > p.keep {
-		p.forget(p.finished.Back().Value.(*run))
-	}
+	p.expire(r.finished)
+}
+
+// scaledCountry returns the ALL row of a step's rows at real-world scale.
+func scaledCountry(rows []engine.Row, scale float64) engine.Row {
+	s := output.ScaleRows(rows, scale)
+	return s[len(s)-1]
 }

@@ -24,7 +24,6 @@ import (
 	"io/fs"
 	"log"
 	"maps"
-	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -56,6 +55,10 @@ type Config struct {
 	Wait          time.Duration // how long a request for a run waits for it before answering 202 [2 s]
 	MaxRunTime    time.Duration // a run is stopped after this [5 min]
 	Version       string        // recorded in summaries and scenario.toml
+	Record        string        // the historical record drawn on the charts ["data/targets/record.toml"; none if missing]
+	KeepFor       time.Duration // how long a page's kept baseline is held after its last renewal [10 min]
+	MaxReplicates int           // the most replicates a page may ask for [10]
+	Hosts         []string      // host names the server answers to besides IP addresses and localhost (sim serve --host)
 	Log           *log.Logger   // [none]
 }
 
@@ -84,6 +87,13 @@ func (c *Config) defaults() {
 	if c.Log == nil {
 		c.Log = log.New(io.Discard, "", 0)
 	}
+	if c.Record == "" {
+		c.Record = "data/targets/record.toml"
+	}
+	if c.KeepFor <= 0 {
+		c.KeepFor = 10 * time.Minute
+	}
+	def(&c.MaxReplicates, 10)
 }
 
 // Server is the classroom page and its API. Close it to stop its runs.
@@ -93,6 +103,9 @@ type Server struct {
 	catalogue *Catalogue
 	pool      *pool
 	mux       *http.ServeMux
+	handler   http.Handler // mux behind guard
+	record    []marker     // the historical record's national shares
+	classes   *classes
 }
 
 // New loads the scenarios and starts the pool of runners.
@@ -112,6 +125,12 @@ func New(cfg Config) (*Server, error) {
 		pool:      newPool(cfg.Runners, cfg.Queue, cfg.Keep, cfg.Workers, cfg.MaxRunTime, cfg.Version),
 		mux:       http.NewServeMux(),
 	}
+	if rec, err := loadRecord(cfg.Record); err != nil {
+		cfg.Log.Printf("the charts show no historical record: %v", err)
+	} else {
+		srv.record = rec
+	}
+	srv.classes = newClasses()
 	sub, _ := fs.Sub(static, "static")
 	srv.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(sub)))
 	srv.mux.HandleFunc("GET /{$}", srv.index)
@@ -119,12 +138,15 @@ func New(cfg Config) (*Server, error) {
 	srv.mux.HandleFunc("POST /api/runs", srv.start)
 	srv.mux.HandleFunc("GET /api/runs/{id}", srv.status)
 	srv.mux.HandleFunc("POST /api/runs/{id}/cancel", srv.cancel)
+	srv.mux.HandleFunc("POST /api/runs/{id}/keep", srv.keep)
+	srv.mux.HandleFunc("GET /api/runs/{id}/events", srv.events)
+	srv.mux.HandleFunc("GET /api/runs/{id}/data", srv.data)
+	srv.classRoutes()
 	srv.mux.HandleFunc("GET /api/runs/{id}/timeseries.csv", srv.timeseries)
 	srv.mux.HandleFunc("GET /api/runs/{id}/scenario.toml", srv.scenarioFile)
 	srv.mux.HandleFunc("GET /api/runs/{id}/charts/{chart}", srv.chart)
-	srv.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		fail(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path, nil)
-	})
+	srv.mux.HandleFunc("/api/", srv.notFound)
+	srv.handler = srv.guard(srv.mux)
 	return srv, nil
 }
 
@@ -146,8 +168,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusInternalServerError, "internal error (a bug): please report it", nil)
 		}
 	}()
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
+}
+
+// notFound answers a request no endpoint takes: 405 with the methods the
+// path does take, or 404.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		if slices.Contains(allow, http.MethodGet) {
+			allow = append(allow, http.MethodHead)
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		fail(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path+"; use "+strings.Join(allow, " or "), nil)
+		return
+	}
+	fail(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path, nil)
 }
 
 // apiError is the body of every error answer.
@@ -221,7 +264,9 @@ type scenarioView struct {
 	ID          string    `json:"id"`
 	Group       string    `json:"group"`
 	Name        string    `json:"name"`
+	Title       string    `json:"title"` // plain words
 	Description string    `json:"description"`
+	Steps       int       `json:"steps"`
 	Start       string    `json:"start"`
 	End         string    `json:"end"`
 	Controls    []Control `json:"controls"`
@@ -232,20 +277,27 @@ func (s *Server) scenarios(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := struct {
-		Scenarios []scenarioView `json:"scenarios"`
-		Default   string         `json:"default"`
-		Charts    []chartView    `json:"charts"`
-		Metrics   []metricView   `json:"metrics"`
-		Version   string         `json:"version"`
-	}{Default: s.catalogue.Default().ID, Version: s.cfg.Version}
+		Scenarios     []scenarioView `json:"scenarios"`
+		Default       string         `json:"default"`
+		Charts        []chartView    `json:"charts"`
+		Metrics       []metricView   `json:"metrics"`
+		Colours       []string       `json:"colours"` // of runs, in order, as sim compare colours its scenarios
+		Series        []string       `json:"series"`
+		MaxReplicates int            `json:"max_replicates"`
+		Version       string         `json:"version"`
+	}{Default: s.catalogue.Default().ID, Version: s.cfg.Version, Colours: paletteHex(), Series: seriesNames, MaxReplicates: s.cfg.MaxReplicates}
 	for _, e := range s.catalogue.Entries {
-		out.Scenarios = append(out.Scenarios, scenarioView{ID: e.ID, Group: e.Group, Name: e.Name, Description: e.Description,
-			Start: e.scenario.Start.String(), End: e.scenario.End.String(), Controls: Controls(e.scenario, s.limits)})
+		if e.Alias != "" {
+			continue
+		}
+		out.Scenarios = append(out.Scenarios, scenarioView{ID: e.ID, Group: e.Group, Name: e.Name, Title: e.Title, Description: e.Description,
+			Start: e.scenario.Start.String(), End: e.scenario.End.String(), Steps: len(calendar.Steps(e.scenario.Start, e.scenario.End)) - 1,
+			Controls: Controls(e.scenario, s.limits)})
 	}
 	for _, f := range compare.FigureNames {
 		out.Charts = append(out.Charts, chartView{Name: f})
 	}
-	for _, m := range compare.Metrics {
+	for _, m := range pageMetrics {
 		out.Metrics = append(out.Metrics, metricView{Key: m.Key, Label: m.Label, Kind: kindName(m.Kind)})
 	}
 	reply(w, http.StatusOK, out)
@@ -271,8 +323,18 @@ const maxForm = 16 << 10
 // start reads the form, resolves the scenario with its overrides and
 // starts the run (or finds it), waiting up to Config.Wait for it to finish.
 func (s *Server) start(w http.ResponseWriter, r *http.Request) {
-	if _, ok := query(w, r); !ok {
+	q, ok := query(w, r, "wait")
+	if !ok {
 		return
+	}
+	wait := s.cfg.Wait
+	if v, ok := q["wait"]; ok {
+		ms, err := strconv.Atoi(v[0])
+		if err != nil || ms < 0 {
+			fail(w, http.StatusBadRequest, "", map[string]string{"wait": "want milliseconds, 0 or more"})
+			return
+		}
+		wait = min(wait, time.Duration(ms)*time.Millisecond)
 	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		fail(w, http.StatusUnsupportedMediaType, "send the form as application/x-www-form-urlencoded", nil)
@@ -292,7 +354,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	bad := map[string]string{}
 	for k, v := range values {
 		switch {
-		case k != "scenario" && !slices.ContainsFunc(fields, func(f field) bool { return f.name == k }):
+		case k != "scenario" && k != "replicates" && k != "interventions" && !slices.ContainsFunc(fields, func(f field) bool { return f.name == k }):
 			bad[k] = "unknown field"
 		case len(v) > 1:
 			bad[k] = "given more than once"
@@ -315,7 +377,19 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(form, "scenario")
-	sets, from, changes, bad := overrides(e.scenario, s.limits, form)
+	replicates := 1
+	if raw, ok := form["replicates"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil || n < 1 || n > s.cfg.MaxReplicates {
+			bad["replicates"] = fmt.Sprintf("want a whole number from 1 to %d", s.cfg.MaxReplicates)
+		}
+		replicates = n
+		delete(form, "replicates")
+	}
+	rawIV := form["interventions"]
+	delete(form, "interventions")
+	sets, from, changes, more := overrides(e.scenario, s.limits, form)
+	maps.Copy(bad, more)
 	if len(bad) > 0 {
 		fail(w, http.StatusBadRequest, "", bad)
 		return
@@ -325,25 +399,50 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "", loaderFields(err, from))
 		return
 	}
+	steps := len(calendar.Steps(sc.Start, sc.End)) - 1
+	ivs, msg := parseInterventions(rawIV, steps)
+	if msg != "" {
+		fail(w, http.StatusBadRequest, "", map[string]string{"interventions": msg})
+		return
+	}
+	if len(ivs) > 0 {
+		if err := applyInterventions(sc, ivs); err != nil {
+			fail(w, http.StatusBadRequest, "", map[string]string{"interventions": err.Error()})
+			return
+		}
+		// Check the changed scenario as sim run will read it.
+		var b bytes.Buffer
+		if err := sc.EncodeTOML(&b); err != nil {
+			panic(err)
+		}
+		if sc, err = scenario.Parse("scenario.toml", b.Bytes()); err != nil {
+			fail(w, http.StatusBadRequest, "", map[string]string{"interventions": strings.ReplaceAll(err.Error(), "\n", "; ")})
+			return
+		}
+	}
 	var toml bytes.Buffer
 	if err := sc.EncodeTOML(&toml); err != nil {
 		panic(err)
 	}
+	fmt.Fprintf(&toml, "\n# replicates %d\n", replicates)
 	sum := sha256.Sum256(toml.Bytes())
 	rid := hex.EncodeToString(sum[:16])
-	steps := len(calendar.Steps(sc.Start, sc.End)) - 1
-	run, err := s.pool.submit(rid, e, sc, changes, sets, steps)
+	run, cached, err := s.pool.submit(rid, e, sc, changes, sets, ivs, replicates, steps)
 	if errors.Is(err, errBusy) {
 		w.Header().Set("Retry-After", "2")
 		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("the server is busy: %d runs are waiting for the %d runners; try again in a few seconds", s.pool.waiting(), s.cfg.Runners), nil)
 		return
 	}
-	select {
-	case <-run.done:
-	case <-time.After(s.cfg.Wait):
-	case <-r.Context().Done():
+	if wait > 0 {
+		select {
+		case <-run.done:
+		case <-time.After(wait):
+		case <-r.Context().Done():
+		}
 	}
-	s.reply(w, run)
+	v, code := s.view(run)
+	v.Cached = cached
+	reply(w, code, v)
 }
 
 // loaderFields turns the scenario loader's errors into messages by form
@@ -380,53 +479,66 @@ func loaderFields(err error, from []string) map[string]string {
 
 // runView is the state of a run as the API tells it.
 type runView struct {
-	ID         string            `json:"id"`
-	State      string            `json:"state"`
-	Step       int               `json:"step"`
-	Steps      int               `json:"steps"`
-	Scenario   string            `json:"scenario"`
-	Name       string            `json:"name"`
-	Changes    string            `json:"changes"`
-	Seed       int64             `json:"seed"`
-	Households int               `json:"households"`
-	ElapsedMS  int64             `json:"elapsed_ms"`
-	Error      string            `json:"error,omitempty"`
-	Summary    *output.Summary   `json:"summary,omitempty"`
-	Outcomes   []outcomeView     `json:"outcomes,omitempty"`
-	Links      map[string]string `json:"links"`
+	ID            string            `json:"id"`
+	State         string            `json:"state"`
+	Step          int               `json:"step"`
+	Steps         int               `json:"steps"`
+	Scenario      string            `json:"scenario"`
+	Name          string            `json:"name"`
+	Changes       string            `json:"changes"`
+	Seed          int64             `json:"seed"`
+	Households    int               `json:"households"`
+	ElapsedMS     int64             `json:"elapsed_ms"`
+	Cached        bool              `json:"cached"` // this answer found the run finished earlier: ElapsedMS is that run's time
+	Replicates    int               `json:"replicates"`
+	Seeds         []int64           `json:"seeds"`
+	Interventions []Intervention    `json:"interventions"`
+	Phases        []marker          `json:"phases"` // the policy\'s turns, for the charts
+	Record        []marker          `json:"record"` // the historical record\'s national shares
+	Error         string            `json:"error,omitempty"`
+	Summary       *output.Summary   `json:"summary,omitempty"`
+	Outcomes      []outcomeView     `json:"outcomes,omitempty"`
+	Links         map[string]string `json:"links"`
 }
 
 type outcomeView struct {
-	Key   string   `json:"key"`
-	Label string   `json:"label"`
-	Kind  string   `json:"kind"`
-	Value *float64 `json:"value"` // null where the run has none
-	Text  string   `json:"text"`
+	Key      string   `json:"key"`
+	Label    string   `json:"label"`
+	Kind     string   `json:"kind"`
+	Value    *float64 `json:"value"` // null where the run has none; the mean over replicates (for a date the median)
+	Text     string   `json:"text"`
+	Lo       *float64 `json:"lo,omitempty"` // with replicates: the 95% interval of the mean (of a date: the range)
+	Hi       *float64 `json:"hi,omitempty"`
+	Interval string   `json:"interval,omitempty"`
+	Record   string   `json:"record,omitempty"` // the historical figure, where there is one
 }
 
 func (s *Server) view(r *run) (runView, int) {
 	state, err, elapsed := s.pool.snapshot(r)
 	v := runView{ID: r.id, State: state, Step: int(r.step.Load()), Steps: r.steps,
 		Scenario: r.entry.ID, Name: r.s.Name, Changes: r.label, Seed: r.s.Seed, Households: r.s.Population.Households,
-		ElapsedMS: elapsed.Milliseconds(),
+		ElapsedMS: elapsed.Milliseconds(), Replicates: r.replicates, Interventions: r.interventions,
 		Links: map[string]string{
 			"self":   "/api/runs/" + r.id,
 			"cancel": "/api/runs/" + r.id + "/cancel",
+			"events": "/api/runs/" + r.id + "/events",
 		}}
+	for i := range r.replicates {
+		v.Seeds = append(v.Seeds, r.s.Seed+int64(i))
+	}
+	if v.Interventions == nil {
+		v.Interventions = []Intervention{}
+	}
+	v.Phases, v.Record = phaseMarkers(r.s), s.recordFor(r.s)
 	code := http.StatusAccepted
 	switch state {
 	case Done:
 		code = http.StatusOK
 		v.Step = v.Steps
 		v.Summary = r.result.Summary
-		for _, m := range compare.Metrics {
-			x := m.Value(r.result)
-			o := outcomeView{Key: m.Key, Label: m.Label, Kind: kindName(m.Kind), Text: m.Format(x)}
-			if !math.IsNaN(x) && !math.IsInf(x, 0) {
-				o.Value = &x
-			}
-			v.Outcomes = append(v.Outcomes, o)
-		}
+		v.Outcomes = outcomes(r.reps)
+		v.Links["data"] = "/api/runs/" + r.id + "/data"
+		v.Links["keep"] = "/api/runs/" + r.id + "/keep"
 		v.Links["timeseries"] = "/api/runs/" + r.id + "/timeseries.csv"
 		v.Links["scenario"] = "/api/runs/" + r.id + "/scenario.toml"
 		for _, f := range compare.FigureNames {
@@ -526,6 +638,9 @@ func (s *Server) scenarioFile(w http.ResponseWriter, r *http.Request) {
 	cmd := "sim run " + run.entry.path
 	for _, o := range run.sets {
 		cmd += " --set '" + o + "'"
+	}
+	for _, iv := range run.interventions {
+		cmd += fmt.Sprintf("; then %s at week %d (%s), as a phase below", interventionKinds[iv.Kind], iv.Week, iv.Date)
 	}
 	var b bytes.Buffer
 	if err := output.WriteScenario(&b, run.s, s.cfg.Version, cmd); err != nil {

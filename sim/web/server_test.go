@@ -28,6 +28,9 @@ func newServer(t testing.TB, cfg Config) *httptest.Server {
 	if cfg.Households == 0 {
 		cfg.Households = 5000
 	}
+	if cfg.Record == "" {
+		cfg.Record = "../../data/targets/record.toml"
+	}
 	cfg.Version = "test"
 	srv, err := New(cfg)
 	if err != nil {
@@ -173,10 +176,32 @@ func TestScenarioList(t *testing.T) {
 	for _, s := range list.Scenarios {
 		ids[s.ID] = s
 	}
-	for _, id := range []string{"historical-1929.toml", "whatif/early-halt.toml", "whatif/voluntary.toml", list.Default} {
+	for _, id := range []string{"historical-1929.toml", "whatif/early-halt.toml", "voluntary.toml", list.Default} {
 		if _, ok := ids[id]; !ok {
 			t.Errorf("%s is not offered", id)
 		}
+	}
+	// One entry each (issue 11, 5): a what-if that runs as a ready scenario,
+	// or a scenario that differs only in size (the page sets the size), is
+	// not listed twice; each has a plain title and a line saying what it is.
+	titles := map[string]string{}
+	for _, s := range list.Scenarios {
+		if other, ok := titles[s.Title]; ok {
+			t.Errorf("%s and %s are both listed as %q", s.ID, other, s.Title)
+		}
+		titles[s.Title] = s.ID
+		if s.Title == "" || strings.Contains(s.Title, ".toml") || s.Description == "" {
+			t.Errorf("%s: title %q, description %q", s.ID, s.Title, s.Description)
+		}
+	}
+	for _, id := range []string{"whatif/voluntary.toml", "whatif/historical.toml", "ussr-fullscale.toml"} {
+		if _, ok := ids[id]; ok {
+			t.Errorf("%s is listed beside the scenario it repeats", id)
+		}
+	}
+	// An alias still runs when asked for by its ID.
+	if code, _, e := post(t, hs.URL, url.Values{"scenario": {"whatif/voluntary.toml"}, "households": {"1000"}}); code >= 300 {
+		t.Errorf("the alias whatif/voluntary.toml: %d %+v", code, e)
 	}
 	if _, ok := ids["base/ussr-1929.toml"]; ok {
 		t.Error("a base without phases is offered")
@@ -217,7 +242,7 @@ func TestRun(t *testing.T) {
 	form.Set("halt_date", "1930-01-20")
 	form.Set("cadre_zeal", "0.5")
 	moved := runDone(t, hs.URL, form)
-	if moved.ID == v.ID || !strings.Contains(moved.Changes, "halt date 1930-01-20") {
+	if moved.ID == v.ID || !strings.Contains(moved.Changes, "date of the halt 1930-01-20") {
 		t.Errorf("moving the halt: %s %q", moved.ID, moved.Changes)
 	}
 	resp, err := http.Get(hs.URL + moved.Links["scenario"])

@@ -125,7 +125,7 @@ func TestRequestValidation(t *testing.T) {
 		{"GET", "/api/runs/" + v.ID + "/charts/shares.svg?label=mine", "", "", 400, "label"},
 		{"GET", "/api/runs/" + v.ID + "/charts/shares.svg?width=9", "", "", 400, "width"},
 		{"GET", "/api/nothing", "", "", 404, ""},
-		{"DELETE", "/api/runs/" + v.ID, "", "", 404, ""},
+		{"DELETE", "/api/runs/" + v.ID, "", "", 405, ""},
 	}
 	for _, tt := range tests {
 		req, _ := http.NewRequest(tt.method, hs.URL+tt.path, strings.NewReader(tt.body))
