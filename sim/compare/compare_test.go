@@ -29,24 +29,36 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func fake(seed int64, peak float64, repressed int64, livestock float64) *Run {
 	dates := calendar.Steps(calendar.NewDate(1929, time.June, 1), calendar.NewDate(1930, time.December, 31))
 	r := &Run{Dates: dates, Country: make([]engine.Row, len(dates))}
+	// A coercive run (repressed > 0) peaks after 30 weeks, mostly coerced,
+	// and loses half its members; a voluntary one grows to its peak at the
+	// end, and few leave.
 	top := 0
+	exits, coerced := int64(300), 0.0
+	if repressed > 0 {
+		exits, coerced = 500_000, 0.7
+	}
 	for k := range dates {
-		share := peak * float64(k) / 30
-		if k > 30 {
-			share = peak * (1 - 0.5*float64(k-30)/float64(len(dates)-31))
+		share := peak * float64(k) / float64(len(dates)-1)
+		if repressed > 0 {
+			share = peak * float64(k) / 30
+			if k > 30 {
+				share = peak * (1 - 0.5*float64(k-30)/float64(len(dates)-31))
+			}
 		}
 		if share > r.Country[top].CollectiveShare {
 			top = k
 		}
+		members := int64(share * 25_000_000)
 		r.Country[k] = engine.Row{Step: k, Date: dates[k], Region: engine.All, Households: 25_000_000,
+			CollectiveHouseholds: members, CoercedMembers: int64(coerced * float64(members)),
 			CollectiveShare: share, ReportedShare: math.Min(1, share*1.1), ProductivityIndex: 1 - 0.1*share,
 			Fined: repressed * int64(k) / int64(len(dates)-1), Livestock: 1e8 * (1 + livestock*float64(k)/float64(len(dates)-1)),
-			Exits: int64(1000 * k)}
+			Exits: exits * int64(k) / int64(len(dates)-1)}
 	}
 	last := r.Country[len(dates)-1]
 	r.Summary = &output.Summary{Seed: seed, HouseholdsSimulated: 10000, HouseholdsReal: 25_000_000,
 		PeakShare: peak, PeakDate: dates[top].String(), PeakReportedShare: math.Min(1, peak*1.1), FinalShare: last.CollectiveShare,
-		TotalExits: 500_000, Repressed: repressed, Fined: repressed, Arrested: repressed / 20, Deported: repressed / 10,
+		TotalJoins: int64(peak*25_000_000) + exits, TotalExits: exits, Repressed: repressed, Fined: repressed, Arrested: repressed / 20, Deported: repressed / 10,
 		LivestockChange: livestock, ProductivityChange: last.ProductivityIndex - 1, UnrestEvents: repressed / 1000, CadresPunished: repressed / 500}
 	return r
 }
@@ -164,6 +176,21 @@ func TestParagraph(t *testing.T) {
 	b.WriteString(c3.Paragraph() + "\n")
 	same, _ := New([]Arm{{Name: "a", Runs: []*Run{fake(1, 0.5, 1000, 0)}}, {Name: "b", Runs: []*Run{fake(1, 0.5, 1000, 0)}}})
 	b.WriteString(same.Paragraph() + "\n")
+	// The voluntary arm ends above the coercive one that peaked higher.
+	rev, err := New([]Arm{
+		{Name: "historical", Runs: []*Run{fake(7, 0.58, 640_000, -0.25)}},
+		{Name: "voluntary", Runs: []*Run{fake(7, 0.45, 0, 0.02)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rev.Paragraph()
+	b.WriteString(p + "\n")
+	for _, want := range []string{"the order reverses", "historical's members joined mostly under coercion", "voluntary's members joined by persuasion and example", "500,000 left"} {
+		if !strings.Contains(p, want) {
+			t.Errorf("paragraph lacks %q: %s", want, p)
+		}
+	}
 	golden(t, "paragraph.golden", b.String())
 	if !strings.Contains(b.String(), "Peak collectivization: 58% (historical) vs 19% (voluntary)") ||
 		!strings.Contains(b.String(), "640,000 (historical) vs 0 (voluntary)") {

@@ -19,8 +19,8 @@ type Finding struct {
 }
 
 // Findings returns the largest differences between arms, largest first: at
-// most MaxFindings metrics other than the peak share (which Paragraph always
-// names first) whose arm means differ by 10% or more. The size of a
+// most MaxFindings metrics other than the peak and final shares and the
+// exits (which Paragraph always names) whose arm means differ by 10% or more. The size of a
 // difference is the gap between the smallest and the largest mean relative
 // to the larger in magnitude, at most 1 (a change of sign, or something
 // against nothing), with floors so that tiny quantities do not look large:
@@ -34,7 +34,7 @@ func (c *Comparison) Findings() []Finding {
 	var fs []Finding
 	for _, row := range c.Table() {
 		m := row.Metric
-		if m.Kind == Day || m.Key == "peak_share" {
+		if m.Kind == Day || m.Key == "peak_share" || m.Key == "final_share" || m.Key == "total_exits" {
 			continue
 		}
 		lo, hi := -1, -1
@@ -73,10 +73,11 @@ func (c *Comparison) Findings() []Finding {
 	return fs[:min(len(fs), MaxFindings)]
 }
 
-// Paragraph writes the peak share of each arm and the findings in plain
-// words, e.g. "Peak collectivization: 53% (historical) vs 16% (voluntary).
-// The largest other differences: households repressed (fined or worse)
-// 2,250,000 (historical) vs 0 (voluntary); ..."
+// Paragraph writes in plain words the peak and the final share of each arm
+// (saying so when their order reverses), why each arm took its course as its
+// own figures show it (see Why), and the largest other differences, e.g.
+// "Peak collectivization: 56% (historical) vs 24% (voluntary); at the end:
+// 28% (historical) vs 48% (voluntary): the order reverses. Why: …"
 func (c *Comparison) Paragraph() string {
 	if len(c.Arms) < 2 {
 		return "Only one scenario: nothing to compare."
@@ -91,8 +92,20 @@ func (c *Comparison) Paragraph() string {
 		for i, a := range c.Arms {
 			vs = append(vs, Round(peak, cells[peak.Key][i].Mean)+" ("+a.Name+")")
 		}
-		b.WriteString("Peak collectivization: " + strings.Join(vs, " vs ") + ". ")
+		b.WriteString("Peak collectivization: " + strings.Join(vs, " vs "))
 	}
+	if final, ok := MetricByKey("final_share"); ok {
+		var vs []string
+		for i, a := range c.Arms {
+			vs = append(vs, Round(final, cells[final.Key][i].Mean)+" ("+a.Name+")")
+		}
+		b.WriteString("; at the end: " + strings.Join(vs, " vs "))
+		if reverses(cells["peak_share"], cells[final.Key]) {
+			b.WriteString(": the order reverses")
+		}
+		b.WriteString(". ")
+	}
+	b.WriteString("Why: " + c.Why() + " ")
 	fs := c.Findings()
 	if len(fs) == 0 {
 		b.WriteString("No other key outcome differs by 10% or more.")
@@ -144,4 +157,68 @@ func Round(m Metric, v float64) string {
 		return Thousands(int64(n))
 	}
 	return m.Format(v)
+}
+
+// reverses reports whether the arm with the highest peak ends with the
+// lowest final share of all, or the arm with the lowest peak with the
+// highest, by more than a point.
+func reverses(peak, final []Cell) bool {
+	if len(peak) < 2 || len(final) != len(peak) {
+		return false
+	}
+	hi, lo := 0, 0
+	for i := range peak {
+		if peak[i].Mean > peak[hi].Mean {
+			hi = i
+		}
+		if peak[i].Mean < peak[lo].Mean {
+			lo = i
+		}
+	}
+	if hi == lo {
+		return false
+	}
+	return final[lo].Mean > final[hi].Mean+0.01
+}
+
+// Why says, arm by arm and from the arm's own mean figures, how its
+// collectives filled and emptied: the share of members at its peak who had
+// joined under coercion, the households repressed, and how many left its
+// collectives, as a share of those who had joined. It names the mechanisms
+// the model measures; it does not attribute more than they show.
+func (c *Comparison) Why() string {
+	var parts []string
+	for _, a := range c.Arms {
+		var coerced, repressed, joins, exits float64
+		for _, r := range a.Runs {
+			k := 0
+			for i, row := range r.Country {
+				if row.CollectiveShare > r.Country[k].CollectiveShare {
+					k = i
+				}
+			}
+			if m := r.Country[k].CollectiveHouseholds; m > 0 {
+				coerced += float64(r.Country[k].CoercedMembers) / float64(m)
+			}
+			repressed += float64(r.Summary.Repressed)
+			joins += float64(r.Summary.TotalJoins)
+			exits += float64(r.Summary.TotalExits)
+		}
+		n := float64(len(a.Runs))
+		coerced, repressed, joins, exits = coerced/n, repressed/n, joins/n, exits/n
+		how := "by persuasion and example"
+		switch {
+		case coerced >= 0.5:
+			how = "mostly under coercion"
+		case coerced >= 0.1:
+			how = "partly under coercion"
+		}
+		s := a.Name + "'s members joined " + how + " (" + Round(Metric{Kind: Share}, coerced) + " of them coerced at the peak; " +
+			Round(Metric{Kind: Count}, repressed) + " households repressed), and " + Round(Metric{Kind: Count}, exits) + " left"
+		if joins > 0 {
+			s += " (" + Round(Metric{Kind: Share}, exits/joins) + " of the " + Round(Metric{Kind: Count}, joins) + " who joined)"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ") + "."
 }
