@@ -48,6 +48,10 @@ type Arm struct {
 	Name        string // as shown in the report; unique in a comparison
 	Description string
 	Runs        []*Run // replicate runs, in the order of their seeds
+	// Colour, if 1 or more, draws the arm in chart.Palette[Colour-1] (so
+	// that a run keeps its colour wherever it is drawn); 0 takes the
+	// palette in the order of the arms.
+	Colour int
 }
 
 // Comparison is two or more arms run over the same dates.

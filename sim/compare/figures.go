@@ -111,6 +111,9 @@ func (c *Comparison) plot(title, ylabel string, lines []line, div float64) *plot
 	var bands []chart.Band
 	for i, a := range c.Arms {
 		col := chart.Palette[i%len(chart.Palette)]
+		if a.Colour > 0 {
+			col = chart.Palette[(a.Colour-1)%len(chart.Palette)]
+		}
 		for _, l := range lines {
 			mean, lo, hi := c.meanBand(a, l.value, div)
 			name := a.Name

@@ -657,9 +657,13 @@ func download(w http.ResponseWriter, ctype, name string, b []byte) {
 }
 
 // chart draws one chart of a run, with the run named by the query's "vs"
-// beside it (named by "label": previous or baseline).
+// beside it. The page names its runs and keeps each run's colour for its
+// life: "name" and "colour" (an index into sim compare's palette, from 0)
+// give this run's, "vsname" and "vscolour" the other's, so that a
+// downloaded chart looks as the page does. Without them the runs are
+// "this run" and "compared run", in the palette's order.
 func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
-	q, ok := query(w, r, "vs", "label")
+	q, ok := query(w, r, "vs", "name", "colour", "vsname", "vscolour")
 	if !ok {
 		return
 	}
@@ -668,30 +672,51 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "", map[string]string{"chart": fmt.Sprintf("no chart %q; charts are %s (each .svg)", r.PathValue("chart"), strings.Join(compare.FigureNames, ", "))})
 		return
 	}
-	label := "compared run"
-	if l, ok := q["label"]; ok {
-		switch l[0] {
-		case "previous":
-			label = "previous run"
-		case "baseline":
-			label = "baseline"
-		default:
-			fail(w, http.StatusBadRequest, "", map[string]string{"label": "want previous or baseline"})
-			return
+	arm := func(nameKey, colourKey, dflt string) (compare.Arm, bool) {
+		a := compare.Arm{Name: dflt}
+		if v, ok := q[nameKey]; ok {
+			if n := strings.TrimSpace(v[0]); n == "" || len(n) > 40 {
+				fail(w, http.StatusBadRequest, "", map[string]string{nameKey: "want a name of 1 to 40 characters"})
+				return a, false
+			} else {
+				a.Name = n
+			}
 		}
+		if v, ok := q[colourKey]; ok {
+			c, err := strconv.Atoi(v[0])
+			if err != nil || c < 0 || c > 999 {
+				fail(w, http.StatusBadRequest, "", map[string]string{colourKey: "want a colour number from 0 to 999"})
+				return a, false
+			}
+			a.Colour = c + 1
+		}
+		return a, true
+	}
+	this, ok := arm("name", "colour", "this run")
+	if !ok {
+		return
+	}
+	other, ok := arm("vsname", "vscolour", "compared run")
+	if !ok {
+		return
+	}
+	if this.Name == other.Name {
+		other.Name += " (2)"
 	}
 	run, ok := s.finished(w, r.PathValue("id"), "id")
 	if !ok {
 		return
 	}
-	arms := []compare.Arm{{Name: "this run", Runs: []*compare.Run{run.result}}}
+	this.Runs = []*compare.Run{run.result}
+	arms := []compare.Arm{this}
 	if vs, ok := q["vs"]; ok {
-		other, ok := s.finished(w, vs[0], "vs")
+		o, ok := s.finished(w, vs[0], "vs")
 		if !ok {
 			return
 		}
-		if other != run {
-			arms = append(arms, compare.Arm{Name: label, Runs: []*compare.Run{other.result}})
+		if o != run {
+			other.Runs = []*compare.Run{o.result}
+			arms = append(arms, other)
 		}
 	}
 	c, err := compare.New(arms)

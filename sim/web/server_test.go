@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/collsim/collsim/internal/htmlcheck"
+	"github.com/collsim/collsim/sim/chart"
 	"github.com/collsim/collsim/sim/engine"
 	"github.com/collsim/collsim/sim/output"
 	"github.com/collsim/collsim/sim/scenario"
@@ -281,7 +283,7 @@ func TestRun(t *testing.T) {
 	}
 
 	// Charts: this run beside another, as SVG.
-	resp, err = http.Get(hs.URL + moved.Links["chart_shares"] + "?vs=" + v.ID + "&label=baseline")
+	resp, err = http.Get(hs.URL + moved.Links["chart_shares"] + "?vs=" + v.ID + "&vsname=baseline")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,6 +293,26 @@ func TestRun(t *testing.T) {
 		!bytes.Contains(svg, []byte("this run")) || !bytes.Contains(svg, []byte("baseline")) {
 		t.Errorf("chart: %d %s", resp.StatusCode, svg[:min(len(svg), 200)])
 	}
+
+	// A run named and coloured as the page shows it keeps its name and
+	// colour in the downloaded chart, whichever position it is drawn in.
+	resp, err = http.Get(hs.URL + moved.Links["chart_shares"] + "?name=Run+3&colour=2&vs=" + v.ID + "&vsname=Run+1&vscolour=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	third, first := hexColour(chart.Palette[2]), hexColour(chart.Palette[0])
+	if !bytes.Contains(named, []byte("Run 3")) || !bytes.Contains(named, []byte("Run 1")) ||
+		!bytes.Contains(bytes.ToLower(named), []byte(third)) || !bytes.Contains(bytes.ToLower(named), []byte(first)) {
+		t.Errorf("named chart lacks the runs' names or colours %s, %s", third, first)
+	}
+}
+
+// hexColour writes c as SVG writes it, e.g. "#e69f00".
+func hexColour(c color.Color) string {
+	r, g, b, _ := c.RGBA()
+	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
 }
 
 // TestCancel: a long run shows its progress and stops when cancelled.

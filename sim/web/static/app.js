@@ -707,8 +707,14 @@ function renderTable() {
   const dl = $('#download-charts');
   dl.replaceChildren();
   for (const c of CHARTS) {
-    let href = r.view.links['chart_' + c.name];
-    if (o && o.view.id) href += '?vs=' + o.view.id + '&label=' + mode;
+    // The chart names the runs and keeps their colours, as on this page.
+    const q = new URLSearchParams({ name: r.name, colour: String(r.num - 1) });
+    if (o && o.view.id) {
+      q.set('vs', o.view.id);
+      q.set('vsname', o.name);
+      q.set('vscolour', String(o.num - 1));
+    }
+    const href = r.view.links['chart_' + c.name] + '?' + q.toString();
     dl.append(el('a', { href, download: '' }, c.name), ' ');
   }
   renderBaseline();
