@@ -11,11 +11,12 @@ import (
 	"testing"
 )
 
-// newMechanisms are the switches of issue 10 (resistance and timing). With
+// newMechanisms are the switches added since 1e938e8: those of issue 10
+// (resistance and timing) and rest_start (issue 13, the initial state). With
 // all of them off the model must be the one of 1e938e8, whose outputs are
 // kept in testdata/model-1e938e8 (historical-1929, 20,000 households, seed 7,
 // run by that commit's binary).
-var newMechanisms = []string{"resistance", "signal", "reprisals", "unrest_retreat", "exposure", "directive_uptake"}
+var newMechanisms = []string{"resistance", "signal", "reprisals", "unrest_retreat", "exposure", "directive_uptake", "rest_start"}
 
 // TestOldModelReturns: with the new mechanisms off, every column and every
 // summary figure the old model wrote is byte for byte what it wrote.

@@ -81,6 +81,7 @@ type Mechanisms struct {
 	Reprisals          bool `toml:"reprisals" doc:"households that took part in a disturbance may be arrested" src:"switch (on in every ready scenario)"`
 	UnrestRetreat      bool `toml:"unrest_retreat" doc:"a cadre gives up part of its coercion after a disturbance in its village" src:"switch (on in every ready scenario)"`
 	Exposure           bool `toml:"exposure" doc:"a cadre's coercion concentrates on the households still refusing as its village fills (safety in numbers)" src:"switch (on in every ready scenario)"`
+	RestStart          bool `toml:"rest_start" doc:"the initial population is drawn at rest: no individual household wishes to join and no member to leave before any policy acts" src:"switch (on in every ready scenario)"`
 	DirectiveUptake    bool `toml:"directive_uptake" doc:"cadres take up a more demanding directive over weeks, faster when their district's cadres have" src:"switch (on in every ready scenario)"`
 }
 
@@ -91,7 +92,7 @@ func AllMechanisms() Mechanisms {
 		Objectors: true, HaltLag: true, UrbanCadres: true, LivestockSlaughter: true,
 		NeighbourInfluence: true, Demonstration: true, RiskPooling: true, Programmes: true,
 		Theft: true, Weather: true, Resistance: true, Signal: true, Reprisals: true,
-		UnrestRetreat: true, Exposure: true, DirectiveUptake: true,
+		UnrestRetreat: true, Exposure: true, DirectiveUptake: true, RestStart: true,
 	}
 }
 
@@ -314,6 +315,22 @@ func NewHousehold(c Class, readiness, trust float64, p *HouseholdParams, r *rng.
 	}
 	h.Grain = float32(0.5 * p.GrainNeed * float64(h.Labour)) // half a year's need
 	return h
+}
+
+// Settle puts h at rest in a village where no policy acts (mechanism
+// rest_start; docs/MODEL.md §3): an individual household whose wish is
+// positive would already have joined, so its understanding is lowered by
+// its wish (not below 0); a member whose wish plus the exit cost is negative
+// would already have left, so its understanding is raised by the shortfall
+// (not above 1). e must be prepared for a week without coercion.
+func (h *Household) Settle(e *Env, p *HouseholdParams) {
+	w := h.Wish(e, p)
+	switch {
+	case !h.Member() && w > 0:
+		h.Understanding = float32(max(0, float64(h.Understanding)-w))
+	case h.Member() && w+p.ExitCost < 0:
+		h.Understanding = float32(min(1, float64(h.Understanding)-(w+p.ExitCost)))
+	}
 }
 
 // Wish returns h's private wish to be in the collective: positive if it

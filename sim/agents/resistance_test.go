@@ -231,3 +231,30 @@ func TestDisturbanceHoldsTheCadreBack(t *testing.T) {
 		t.Errorf("unrest_retreat off: shaken %.3f, calm %.3f", x, calm)
 	}
 }
+
+// TestSettle: after Settle, an individual household does not wish to join
+// and a member would not leave, in a village where no policy acts; a
+// household already at rest is left as it was.
+func TestSettle(t *testing.T) {
+	hp, cp, m := params()
+	e := quietEnv()
+	e.Share = 0.05
+	e.Prepare(&hp, &cp, &rp, &m)
+	keen := household(agents.Poor, 0.95)
+	keen.Settle(&e, &hp)
+	if w := keen.Wish(&e, &hp); w > 1e-6 {
+		t.Errorf("an individual household still wishes to join: wish %.4f", w)
+	}
+	doubter := household(agents.Middle, 0.0)
+	doubter.Status = agents.Voluntary
+	doubter.Settle(&e, &hp)
+	if w := doubter.Wish(&e, &hp); w+hp.ExitCost < -1e-6 {
+		t.Errorf("a member still would leave: wish %.4f + exit cost %.2f", w, hp.ExitCost)
+	}
+	calm := household(agents.Middle, 0.0)
+	before := calm
+	calm.Settle(&e, &hp)
+	if calm != before {
+		t.Errorf("a household at rest was changed: %+v → %+v", before, calm)
+	}
+}

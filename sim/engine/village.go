@@ -155,6 +155,15 @@ func (vil *Village) populate(w *World, order *[]int) {
 	if len(hs) > 0 {
 		vil.Share = float64(members) / float64(len(hs))
 	}
+	// At rest: before any policy, nobody would join or leave of its own
+	// accord (otherwise it would have).
+	if s.Mechanisms.RestStart {
+		env := agents.Env{Share: vil.Share, YieldCV: reg.YieldCV, Trust0: reg.Trust, CollectiveP: 1, IndividualP: 1, ExitAllowed: true, Draft: w.draft}
+		env.Prepare(hp, &s.Cadre, &s.Resistance, &s.Mechanisms)
+		for i := range hs {
+			hs[i].Settle(&env, hp)
+		}
+	}
 	vil.Cadre.Report = float32(vil.Share)
 	vil.report = vil.Share
 	vil.urbanAt = -1

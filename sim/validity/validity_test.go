@@ -82,7 +82,7 @@ func TestAblation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := Mechanisms(s); len(got) != 20 || got[0] != "inflated_reports" {
+	if got := Mechanisms(s); len(got) != 21 || got[0] != "inflated_reports" {
 		t.Errorf("mechanisms %q", got)
 	}
 	dir := t.TempDir()
