@@ -190,7 +190,7 @@ func WithSet(s *scenario.Scenario, set []string) (*scenario.Scenario, error) {
 	if err := s.EncodeTOML(&b); err != nil {
 		return nil, err
 	}
-	return scenario.Parse(s.Name+".toml", b.Bytes(), set...)
+	return scenario.Parse(s.Name+" (resolved)", b.Bytes(), set...)
 }
 
 // Seeds returns the seeds of an arm's runs.
