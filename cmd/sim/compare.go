@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/collsim/collsim/internal/progress"
 	"github.com/collsim/collsim/internal/version"
+	"github.com/collsim/collsim/sim/calibrate"
 	"github.com/collsim/collsim/sim/compare"
 	"github.com/collsim/collsim/sim/output"
 	"github.com/collsim/collsim/sim/scenario"
@@ -23,7 +25,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("compare", "A.toml B.toml [...] --out report.html [flags]", stderr)
 	var sf scenarioFlags
 	sf.register(fs)
-	replicates := fs.Int("replicates", 1, "runs of each scenario, with seeds S, S+1, ... (S: --seed, else the first scenario's seed)")
+	replicates := fs.Int("replicates", 1, "runs of each scenario, with seeds S, S+1, ... (S: --seed, else the first scenario's seed); with --posterior, the parameter sets drawn (default 50)")
+	posterior := fs.String("posterior", "", "draw each replicate's parameters from the final generation of the calibration's `PARTICLES.csv` (by weight, seeded by S): replicate i of every scenario runs with set i, and intervals become the 95% posterior band of the runs")
 	out := fs.String("out", "", "write the report to `FILE` (required; .html or .md)")
 	format := fs.String("format", "", "report `format`: html (one self-contained file) or md (Markdown with PNG charts beside it); default from --out")
 	workers := fs.Int("workers", runtime.NumCPU(), "goroutines stepping each run (results do not depend on it)")
@@ -31,6 +34,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if *posterior != "" && !flagSet(fs, "replicates") {
+		*replicates = 50
 	}
 	if *format == "" {
 		*format = "html"
@@ -63,6 +69,15 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		scenarios = append(scenarios, s)
 	}
 
+	var post calibrate.Posterior
+	var sets [][]string
+	if *posterior != "" {
+		if post, err = calibrate.ReadPosterior(*posterior); err != nil {
+			return fmt.Errorf("--posterior: %w", err)
+		}
+		sets = post.Sample(*replicates, uint64(scenarios[0].Seed))
+	}
+
 	ctx, stop := interruptible()
 	defer stop()
 	var bar *progress.Reporter
@@ -72,6 +87,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	c, err := compare.Simulate(ctx, scenarios, compare.Options{
 		Replicates: *replicates,
 		Seed:       scenarios[0].Seed, // --seed, when given, is already there
+		Posterior:  sets,
 		Workers:    *workers,
 		Version:    version.String(),
 		Progress:   func(int, int) { bar.Add(1) },
@@ -85,6 +101,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		Version:    version.String(),
 		Households: scenarios[0].Population.Households,
 	}
+	if *posterior != "" {
+		info.Posterior, info.PosteriorHash = filepath.ToSlash(*posterior), post.Hash
+	}
 	if err := writeReport(c, info, *out, *format); err != nil {
 		return err
 	}
@@ -92,6 +111,13 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s\n  report: %s\n", c.Paragraph(), *out)
 	}
 	return nil
+}
+
+// flagSet reports whether the command line gave the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // writeReport writes the comparison to path as HTML, or as Markdown with a

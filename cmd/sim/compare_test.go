@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"math"
 	"os"
@@ -85,6 +87,8 @@ func TestCompareMatchesRun(t *testing.T) {
 		peak, _ := time.Parse(time.DateOnly, sum["peak_date"].(string))
 		want := map[string]float64{
 			"share_1930_06_01":  shareOn(t, filepath.Join(out, "timeseries.csv"), "1930-06-01"),
+			"share_1931_01_01":  shareOn(t, filepath.Join(out, "timeseries.csv"), "1931-01-01"),
+			"share_1933_01_01":  math.NaN(), // the runs end in December 1930: no row
 			"arrested_deported": num("arrested") + num("deported"),
 			"peak_date":         float64(peak.Unix() / 86400),
 		}
@@ -97,8 +101,14 @@ func TestCompareMatchesRun(t *testing.T) {
 		}
 		for k, w := range want {
 			got, ok := cells[k+"/"+strconv.Itoa(i)]
+			if math.IsNaN(w) {
+				if ok {
+					t.Errorf("%s, %s: report %v, want no row", f, k, got)
+				}
+				continue
+			}
 			tol := 0.0
-			if k == "share_1930_06_01" {
+			if strings.HasPrefix(k, "share_19") {
 				tol = 5e-7 // timeseries.csv has six decimals
 			}
 			if !ok || math.Abs(got-w) > tol {
@@ -119,6 +129,61 @@ func shareOn(t *testing.T, path, date string) float64 {
 		}
 	}
 	return v
+}
+
+// TestComparePosterior: with --posterior, replicate i of every scenario
+// runs with parameter set i drawn from the particles file (50 by default),
+// the report gives the 95% posterior band and records the file and its
+// hash, and a key a scenario does not have is named.
+func TestComparePosterior(t *testing.T) {
+	dir := t.TempDir()
+	files := []string{"../../scenarios/whatif/historical.toml", "../../scenarios/whatif/voluntary.toml"}
+	out := filepath.Join(dir, "post.html")
+	common := []string{"--posterior", "testdata/particles.csv", "--households", "1000", "--workers", "1", "--quiet", "--out", out}
+	if code, _, e := sim(t, append([]string{"compare", files[0], files[1]}, common...)...); code != 0 {
+		t.Fatalf("sim compare --posterior: %s", e)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, text := reportCells(t, b)
+	sum := sha256.Sum256(must(os.ReadFile("testdata/particles.csv")))
+	for _, want := range []string{"95% posterior band over 50 parameter sets", "final generation of testdata/particles.csv (SHA-256 " + hex.EncodeToString(sum[:]) + ")"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
+	if _, ok := cells["share_1931_01_01/1"]; !ok {
+		t.Error("no share on 1 January 1931")
+	}
+	// The same sets and seeds run again give the same report.
+	first := string(b)
+	if code, _, e := sim(t, append([]string{"compare", files[0], files[1]}, common...)...); code != 0 {
+		t.Fatal(e)
+	} else if again, _ := os.ReadFile(out); string(again) != first {
+		t.Error("the same comparison over the posterior gave another report")
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{files[0], files[1], "--posterior", filepath.Join(dir, "none.csv")}, "--posterior: open " + filepath.Join(dir, "none.csv")},
+		{[]string{"../../sim/engine/testdata/tiny.toml", files[1], "--posterior", "testdata/particles.csv"}, `tiny with parameter set 1 of the posterior: --set regions.Moscow.readiness=`},
+	} {
+		code, _, e := sim(t, append(append([]string{"compare"}, tt.args...), "--replicates", "2", "--quiet", "--out", filepath.Join(dir, "x.html"))...)
+		if code == 0 || !strings.Contains(e, tt.want) {
+			t.Errorf("sim compare %v: exit %d, %q; want an error saying %q", tt.args, code, e, tt.want)
+		}
+	}
+}
+
+func must[T any](x T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return x
 }
 
 func TestCompareMarkdown(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -20,6 +21,10 @@ func init() {
 	register(command{"serve", "serve the classroom page: change a scenario with sliders, run it, compare", cmdServe})
 }
 
+// defaultPosterior is the calibration posterior sim serve offers, relative
+// to the root of the repository.
+const defaultPosterior = "docs/validity/calibration/particles.csv"
+
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "[flags]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port` (0.0.0.0:8080 to let a classroom's laptops in)")
@@ -30,6 +35,8 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	households := fs.Int("households", 20000, "households of a run unless the page says")
 	record := fs.String("record", "data/targets/record.toml", "draw the historical record of `FILE` on the charts (none if it is missing)")
 	maxHouseholds := fs.Int("max-households", 200000, "the most households a page may ask for")
+	posterior := fs.String("posterior", defaultPosterior, "offer runs over parameter sets drawn from the calibration's `PARTICLES.csv` (the default is not offered if it is missing)")
+	posteriorSets := fs.Int("posterior-sets", 20, "parameter sets a run over the posterior draws")
 	var hosts []string
 	fs.Func("host", "answer to the host `NAME` too (a classroom address such as teacher.local; IP addresses and localhost are always answered); may be repeated", func(v string) error {
 		if v == "" || strings.ContainsAny(v, "/ ") {
@@ -42,15 +49,21 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 0 || *runners < 1 || *queue < 1 || *keep < 1 || *households < 1000 || *maxHouseholds < *households {
+	if len(pos) != 0 || *runners < 1 || *queue < 1 || *keep < 1 || *households < 1000 || *maxHouseholds < *households || *posteriorSets < 2 || *posteriorSets > 1000 {
 		fs.Usage()
 		return errUsage
+	}
+	if *posterior == defaultPosterior && !flagSet(fs, "posterior") {
+		if _, err := os.Stat(*posterior); err != nil {
+			*posterior = "" // not in a clone of the repository: the page does not offer it
+		}
 	}
 	srv, err := web.New(web.Config{
 		Scenarios: *dir, Runners: *runners, Queue: *queue, Keep: *keep,
 		Households: *households, MaxHouseholds: *maxHouseholds,
-		Hosts:   hosts,
-		Record:  *record,
+		Hosts:     hosts,
+		Record:    *record,
+		Posterior: *posterior, PosteriorSets: *posteriorSets,
 		Version: version.String(), Log: log.New(stderr, "sim serve: ", log.LstdFlags),
 	})
 	if err != nil {

@@ -6,6 +6,7 @@
 package compare
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -58,6 +59,12 @@ type Arm struct {
 type Comparison struct {
 	Arms  []Arm
 	Dates []calendar.Date
+	// Posterior, if above 0, says that the runs drew their parameters from
+	// a calibration's posterior: run i of every arm with parameter set i of
+	// Posterior sets. Intervals are then the central 95% band of the runs
+	// (a prediction band: where an outcome may lie, given what the
+	// calibration leaves uncertain), not the interval of the mean.
+	Posterior int
 }
 
 // New returns the comparison of arms, which must each have at least one run
@@ -94,6 +101,12 @@ type Options struct {
 	// scenarios differ by what they say and not by chance (common random
 	// numbers). A replicate is the run `sim run FILE --seed Seed+i` makes.
 	Seed int64
+	// Posterior, if not nil, holds a parameter set for each replicate, in
+	// the --set syntax (calibrate.Posterior.Sample draws them): replicate i
+	// of every scenario applies Posterior[i] and runs with seed Seed+i, so
+	// that scenarios are compared on the same parameter draws. It needs as
+	// many sets as replicates.
+	Posterior [][]string
 	// Workers is the number of goroutines stepping each run.
 	Workers int
 	// Version is recorded in each run's summary.
@@ -114,6 +127,26 @@ func Simulate(ctx context.Context, scenarios []*scenario.Scenario, opt Options) 
 	if opt.Seed < 0 || opt.Seed > math.MaxInt64-int64(opt.Replicates) {
 		return nil, fmt.Errorf("compare: seed %d is out of range", opt.Seed)
 	}
+	if opt.Posterior != nil && len(opt.Posterior) != opt.Replicates {
+		return nil, fmt.Errorf("compare: %d parameter sets for %d replicates; want one each", len(opt.Posterior), opt.Replicates)
+	}
+	// Every run's scenario is made before any runs, so that a parameter a
+	// scenario does not have stops the comparison at once.
+	runs := make([][]*scenario.Scenario, len(scenarios))
+	for i, s := range scenarios {
+		for r := range opt.Replicates {
+			sc := s
+			if opt.Posterior != nil {
+				var err error
+				if sc, err = WithSet(s, opt.Posterior[r]); err != nil {
+					return nil, fmt.Errorf("compare: %s with parameter set %d of the posterior: %w", s.Name, r+1, err)
+				}
+			}
+			c := *sc
+			c.Seed = opt.Seed + int64(r)
+			runs[i] = append(runs[i], &c)
+		}
+	}
 	total := len(scenarios) * opt.Replicates
 	arms := make([]Arm, len(scenarios))
 	seen := map[string]int{}
@@ -123,10 +156,8 @@ func Simulate(ctx context.Context, scenarios []*scenario.Scenario, opt Options) 
 			name = fmt.Sprintf("%s (%d)", name, seen[name])
 		}
 		arms[i] = Arm{Name: name, Description: s.Description}
-		for r := range opt.Replicates {
-			sc := *s
-			sc.Seed = opt.Seed + int64(r)
-			w, err := engine.New(&sc, engine.Options{Workers: opt.Workers})
+		for r, sc := range runs[i] {
+			w, err := engine.New(sc, engine.Options{Workers: opt.Workers})
 			if err != nil {
 				return nil, err
 			}
@@ -134,13 +165,32 @@ func Simulate(ctx context.Context, scenarios []*scenario.Scenario, opt Options) 
 			if err != nil {
 				return nil, err
 			}
-			arms[i].Runs = append(arms[i].Runs, NewRun(&sc, res, opt.Version))
+			arms[i].Runs = append(arms[i].Runs, NewRun(sc, res, opt.Version))
 			if opt.Progress != nil {
 				opt.Progress(i*opt.Replicates+r+1, total)
 			}
 		}
 	}
-	return New(arms)
+	c, err := New(arms)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Posterior != nil {
+		c.Posterior = len(opt.Posterior)
+	}
+	return c, nil
+}
+
+// WithSet returns s with the overrides of set applied (in the --set
+// syntax), as sim run --set would apply them to the resolved scenario s:
+// s is written as TOML and read back with them. s is not changed. Its
+// error names each key that s does not have or that takes no such value.
+func WithSet(s *scenario.Scenario, set []string) (*scenario.Scenario, error) {
+	var b bytes.Buffer
+	if err := s.EncodeTOML(&b); err != nil {
+		return nil, err
+	}
+	return scenario.Parse(s.Name+" (resolved)", b.Bytes(), set...)
 }
 
 // Seeds returns the seeds of an arm's runs.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/collsim/collsim/sim/engine"
 	"github.com/collsim/collsim/sim/output"
 	"github.com/collsim/collsim/sim/scenario"
+	"github.com/collsim/collsim/sim/stats"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -128,8 +130,14 @@ func TestFormat(t *testing.T) {
 func TestTable(t *testing.T) {
 	c := fakeComparison(t, 3)
 	rows := c.Table()
-	if len(rows) != len(Metrics) {
-		t.Fatalf("%d rows, want %d", len(rows), len(Metrics))
+	// The runs end on 27 December 1930: no share on 1 January 1933.
+	if len(rows) != len(Metrics)-1 {
+		t.Fatalf("%d rows, want %d", len(rows), len(Metrics)-1)
+	}
+	for _, r := range rows {
+		if r.Metric.Key == "share_1933_01_01" {
+			t.Errorf("a row for a date after the runs: %+v", r)
+		}
 	}
 	peak := rows[0]
 	if peak.Metric.Key != "peak_share" || peak.Cells[0].N != 3 || math.Abs(peak.Cells[0].Mean-0.59) > 1e-12 {
@@ -141,6 +149,16 @@ func TestTable(t *testing.T) {
 	one := fakeComparison(t, 1)
 	if c := one.Table()[0].Cells[0]; c.Interval != "" || c.Lo != c.Mean {
 		t.Errorf("one run has an interval: %+v", c)
+	}
+	// Over a posterior, the band of the runs 0.58, 0.59, 0.60: the 2.5th
+	// and 97.5th percentiles, 0.5805 and 0.5995.
+	c.Posterior = 3
+	peak = c.Table()[0]
+	if c := peak.Cells[0]; math.Abs(c.Lo-0.5805) > 1e-12 || math.Abs(c.Hi-0.5995) > 1e-12 || c.Interval != "[58.1%, 59.9%]" || math.Abs(c.Value-0.59) > 1e-12 {
+		t.Errorf("posterior band of three runs: %+v", c)
+	}
+	if d := c.Table()[1].Cells[0]; !strings.HasPrefix(d.Interval, "(band ") {
+		t.Errorf("posterior band of the date of the peak: %q", d.Interval)
 	}
 }
 
@@ -161,6 +179,15 @@ func TestShareOn(t *testing.T) {
 	}
 	if got := r.ShareOn(calendar.NewDate(1932, time.January, 1)); !math.IsNaN(got) {
 		t.Errorf("share after the run = %v, want NaN", got)
+	}
+	// The run's last census is on 27 December 1930: it stands for the end
+	// of the year, not for the end of 1932.
+	last := r.Country[len(r.Country)-1].CollectiveShare
+	if got := r.ShareOn(January1931); got != last {
+		t.Errorf("share on 1 January 1931 = %v, want the last census's %v", got, last)
+	}
+	if got := r.ShareOn(January1933); !math.IsNaN(got) {
+		t.Errorf("share on 1 January 1933 = %v, want NaN", got)
 	}
 }
 
@@ -186,6 +213,15 @@ func TestParagraph(t *testing.T) {
 	}
 	p := rev.Paragraph()
 	b.WriteString(p + "\n")
+	// Over a posterior, arms whose bands overlap say so.
+	post := fakeComparison(t, 3)
+	post.Arms[1].Runs = []*Run{fake(7, 0.58, 100_000, -0.25), fake(8, 0.59, 1_200_000, -0.24), fake(9, 0.6, 50_000, -0.23)}
+	post.Posterior = 3
+	pp := post.Paragraph()
+	b.WriteString(pp + "\n")
+	if !strings.Contains(pp, "(the 95% posterior bands overlap)") {
+		t.Errorf("posterior paragraph lacks the bands' overlap: %s", pp)
+	}
 	for _, want := range []string{"the order reverses", "historical's members joined mostly under coercion", "voluntary's members joined by persuasion and example", "500,000 left"} {
 		if !strings.Contains(p, want) {
 			t.Errorf("paragraph lacks %q: %s", want, p)
@@ -269,6 +305,54 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "report.md.golden", b.String())
+
+	b.Reset()
+	c.Posterior = 3
+	info := Info{Version: "test", Command: "sim compare a.toml b.toml --posterior particles.csv --replicates 3 --format md", Posterior: "particles.csv", PosteriorHash: "abc123"}
+	if err := c.WriteMarkdown(&b, info, images); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"95% posterior band over 3 parameter sets", "parameter set i drawn from the calibration's posterior", "from the final generation of particles.csv (SHA-256 abc123)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the posterior report lacks %q", want)
+		}
+	}
+	golden(t, "report-posterior.md.golden", b.String())
+}
+
+// TestPosteriorBands: over a posterior, the charts shade the band of the
+// runs at each week, and the HTML report says what its intervals are and
+// where the parameter sets came from.
+func TestPosteriorBands(t *testing.T) {
+	c := fakeComparison(t, 3)
+	c.Posterior = 3
+	v := func(r *Run, k int) float64 { return r.Country[k].CollectiveShare }
+	_, lo, hi := c.meanBand(c.Arms[0], v, 1)
+	for k := range c.Dates {
+		var xs []float64
+		for _, r := range c.Arms[0].Runs {
+			xs = append(xs, v(r, k))
+		}
+		l, h := stats.Band(xs, Level)
+		if lo[k] != math.Max(0, l) || hi[k] != h {
+			t.Fatalf("week %d: band [%v, %v], want [%v, %v]", k, lo[k], hi[k], l, h)
+		}
+	}
+	var b bytes.Buffer
+	if err := c.WriteHTML(&b, Info{Version: "test", Posterior: "docs/particles.csv", PosteriorHash: "abc123"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := htmlcheck.Check(bytes.NewReader(b.Bytes())); err != nil {
+		t.Fatalf("the report is not well formed: %v", err)
+	}
+	for _, want := range []string{"95% posterior band over 3 parameter sets (2.5th to 97.5th percentile of the runs)", "final generation of docs/particles.csv (SHA-256 abc123)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(b.String(), "interval of the mean (Student") {
+		t.Error("the posterior report speaks of the interval of the mean")
+	}
 }
 
 // TestSimulate: every arm runs with the same seeds, S, S+1, ..., and a
@@ -312,10 +396,73 @@ func TestSimulate(t *testing.T) {
 		t.Error("Simulate changed the scenario it was given")
 	}
 
+	// Over a posterior, replicate 1 of every arm applies parameter set 1
+	// and seed 41: the run sim run --set makes.
+	sets := [][]string{{"cadre.arrest_share=0.2", "regions.Grain.readiness=0.3"}, {"cadre.arrest_share=0.25", "regions.Grain.readiness=0.4"}}
+	pc, err := Simulate(context.Background(), []*scenario.Scenario{s, &s2}, Options{Replicates: 2, Seed: 40, Workers: 2, Version: "test", Posterior: sets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pc.Posterior != 2 {
+		t.Errorf("Comparison.Posterior = %d, want 2", pc.Posterior)
+	}
+	with, err := scenario.Load("../engine/testdata/tiny.toml", append(sets[1], "seed=41")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err = engine.New(with, engine.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err = w.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	x.Reset()
+	y.Reset()
+	output.WriteSummary(&x, output.Summarize(with, res, "test"))
+	output.WriteSummary(&y, pc.Arms[0].Runs[1].Summary)
+	if x.String() != y.String() {
+		t.Errorf("replicate 1 over the posterior differs from sim run --set … --seed 41:\n%s\n%s", x.String(), y.String())
+	}
+	if _, err := Simulate(context.Background(), []*scenario.Scenario{s}, Options{Replicates: 1, Posterior: [][]string{{"regions.Moscow.readiness=0.1"}}}); err == nil ||
+		!strings.Contains(err.Error(), "regions.Moscow.readiness") || !strings.Contains(err.Error(), `no element named "Moscow"`) {
+		t.Errorf("a parameter the scenario does not have: %v", err)
+	}
+	if _, err := Simulate(context.Background(), []*scenario.Scenario{s}, Options{Replicates: 2, Posterior: sets[:1]}); err == nil {
+		t.Error("one parameter set for two replicates was accepted")
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := Simulate(ctx, []*scenario.Scenario{s}, Options{Replicates: 1}); err == nil {
 		t.Error("a cancelled comparison ran")
+	}
+}
+
+// TestWithSet: no overrides give the scenario back unchanged; an
+// override changes that key only.
+func TestWithSet(t *testing.T) {
+	s, err := scenario.Load("../engine/testdata/tiny.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := WithSet(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(same, s) {
+		t.Error("WithSet without overrides changed the scenario")
+	}
+	changed, err := WithSet(s, []string{"cadre.arrest_share=0.25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed.Cadre.ArrestShare != 0.25 || s.Cadre.ArrestShare == 0.25 {
+		t.Errorf("arrest share %v (was %v)", changed.Cadre.ArrestShare, s.Cadre.ArrestShare)
+	}
+	changed.Cadre.ArrestShare = s.Cadre.ArrestShare
+	if !reflect.DeepEqual(changed, s) {
+		t.Error("WithSet changed more than its override")
 	}
 }
 

@@ -56,8 +56,9 @@ func relative(f func(engine.Row) float64) trace {
 }
 
 // Figures returns the charts of the comparison: each arm's mean over its
-// runs as a line (one colour per arm), with a shaded 95% interval of the
-// mean where an arm has two runs or more.
+// runs as a line (one colour per arm), with a shaded band where an arm has
+// two runs or more: the 95% interval of the mean, or with a posterior the
+// central 95% band of the runs.
 func (c *Comparison) Figures() []Figure {
 	pct := func(f func(engine.Row) float64) trace {
 		return func(r *Run, k int) float64 { return 100 * f(r.Country[k]) }
@@ -102,7 +103,7 @@ type line struct {
 	suffix string // added to the arm's name in the legend
 	value  trace
 	dashes []vg.Length
-	band   bool // shade the interval of the mean
+	band   bool // shade the interval of the mean, or the posterior band
 }
 
 // plot draws lines for every arm: the mean over the arm's runs divided by div.
@@ -130,7 +131,7 @@ func (c *Comparison) plot(title, ylabel string, lines []line, div float64) *plot
 }
 
 // meanBand returns the mean of v over the arm's runs at each step, and the
-// interval of the mean.
+// interval of the mean (with a posterior, the band of the runs).
 func (c *Comparison) meanBand(a Arm, v trace, div float64) (mean, lo, hi []float64) {
 	n := len(c.Dates)
 	mean, lo, hi = make([]float64, n), make([]float64, n), make([]float64, n)
@@ -140,6 +141,9 @@ func (c *Comparison) meanBand(a Arm, v trace, div float64) (mean, lo, hi []float
 			xs[i] = v(r, k)
 		}
 		s := stats.Summarize(xs, Level)
+		if c.Posterior > 0 {
+			s.Lo, s.Hi = stats.Band(xs, Level)
+		}
 		// Every quantity drawn is at least 0: so is its band.
 		mean[k], lo[k], hi[k] = finite(s.Mean/div), math.Max(0, finite(s.Lo/div)), finite(s.Hi/div)
 	}

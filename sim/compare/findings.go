@@ -15,12 +15,13 @@ type Finding struct {
 	Metric   Metric
 	Lo, Hi   int     // arms with the smallest and the largest mean
 	Size     float64 // how large the difference is, relative (see Findings)
-	Overlaps bool    // the intervals of the two arms overlap: it may be chance
+	Overlaps bool    // the intervals (or posterior bands) of the two arms overlap
 }
 
 // Findings returns the largest differences between arms, largest first: at
 // most MaxFindings metrics other than the peak and final shares and the
-// exits (which Paragraph always names) whose arm means differ by 10% or more. The size of a
+// exits (which Paragraph always names), and other than a share that repeats
+// the final share in every arm, whose arm means differ by 10% or more. The size of a
 // difference is the gap between the smallest and the largest mean relative
 // to the larger in magnitude, at most 1 (a change of sign, or something
 // against nothing), with floors so that tiny quantities do not look large:
@@ -32,10 +33,20 @@ func (c *Comparison) Findings() []Finding {
 	}
 	households := float64(c.Arms[0].Runs[0].Summary.HouseholdsReal)
 	var fs []Finding
-	for _, row := range c.Table() {
+	table := c.Table()
+	var final []Cell
+	for _, row := range table {
+		if row.Metric.Key == "final_share" {
+			final = row.Cells
+		}
+	}
+	for _, row := range table {
 		m := row.Metric
 		if m.Kind == Day || m.Key == "peak_share" || m.Key == "final_share" || m.Key == "total_exits" {
 			continue
+		}
+		if m.Kind == Share && slices.EqualFunc(row.Cells, final, func(a, b Cell) bool { return a.Text == b.Text }) {
+			continue // the share at a date the run ends on repeats the final share
 		}
 		lo, hi := -1, -1
 		for i, cell := range row.Cells {
@@ -123,7 +134,10 @@ func (c *Comparison) Paragraph() string {
 			s = f.Metric.Label + " from " + Round(f.Metric, row[f.Lo].Mean) + " (" + c.Arms[f.Lo].Name + ") to " +
 				Round(f.Metric, row[f.Hi].Mean) + " (" + c.Arms[f.Hi].Name + ")"
 		}
-		if f.Overlaps {
+		switch {
+		case f.Overlaps && c.Posterior > 0:
+			s += " (the 95% posterior bands overlap)"
+		case f.Overlaps:
 			s += " (the 95% intervals overlap: this may be chance)"
 		}
 		parts = append(parts, s)

@@ -36,12 +36,23 @@ type Metric struct {
 // (Davies 1980, table 17).
 var June1930 = calendar.NewDate(1930, time.June, 1)
 
+// January1931 and January1933 are the ends of 1930 and of 1932: the
+// shares a counterfactual is judged by after the campaign's first year and
+// at the end of the first five-year plan. A run that does not reach them
+// has no share then, and the table leaves the row out.
+var (
+	January1931 = calendar.NewDate(1931, time.January, 1)
+	January1933 = calendar.NewDate(1933, time.January, 1)
+)
+
 // Metrics are the rows of the outcome table, in order.
 var Metrics = []Metric{
 	{"peak_share", "peak collectivization", Share, func(r *Run) float64 { return r.Summary.PeakShare }},
 	{"peak_date", "date of the peak", Day, func(r *Run) float64 { return days(r.Summary.PeakDate) }},
 	{"peak_reported_share", "peak reported share", Share, func(r *Run) float64 { return r.Summary.PeakReportedShare }},
 	{"share_1930_06_01", "share on 1 June 1930", Share, func(r *Run) float64 { return r.ShareOn(June1930) }},
+	{"share_1931_01_01", "share on 1 January 1931", Share, func(r *Run) float64 { return r.ShareOn(January1931) }},
+	{"share_1933_01_01", "share on 1 January 1933", Share, func(r *Run) float64 { return r.ShareOn(January1933) }},
 	{"final_share", "final share", Share, func(r *Run) float64 { return r.Summary.FinalShare }},
 	{"total_exits", "households leaving collectives", Count, func(r *Run) float64 { return float64(r.Summary.TotalExits) }},
 	{"repressed", "households repressed (fined or worse)", Count, func(r *Run) float64 { return float64(r.Summary.Repressed) }},
@@ -107,12 +118,52 @@ func days(date string) float64 {
 
 // Cell is a metric of one arm over its runs.
 type Cell struct {
+	// Summary summarises the runs; with a posterior band, its Lo and Hi
+	// are the band's, not the interval of the mean.
 	stats.Summary
 	// Value is the value shown: the mean, or for a date the median (a mean
 	// of dates from runs that peak in different seasons is no date at all).
-	Value    float64
-	Text     string // Value, written for people
-	Interval string // for two runs or more: "[lo, hi]", the 95% interval of the mean clipped to what the quantity can be, or for a date "(range lo to hi)"; else ""
+	Value float64
+	Text  string // Value, written for people
+	// Interval is, for two runs or more, "[lo, hi]": the 95% interval of
+	// the mean, or with a posterior the central 95% band of the runs,
+	// clipped to what the quantity can be; for a date "(range lo to hi)",
+	// or with a posterior "(band lo to hi)". Else "".
+	Interval string
+}
+
+// Cell summarises the metric's values xs over an arm's runs. With band, Lo
+// and Hi are the central 95% band of the values themselves (stats.Band:
+// runs over parameter sets drawn from a posterior); else the 95%
+// interval of their mean.
+func (m Metric) Cell(xs []float64, band bool) Cell {
+	cell := Cell{Summary: stats.Summarize(xs, Level)}
+	if band {
+		cell.Lo, cell.Hi = stats.Band(xs, Level)
+	}
+	cell.Value = cell.Mean
+	switch {
+	case m.Kind == Day:
+		cell.Value = median(xs)
+		if cell.N > 1 {
+			if band {
+				cell.Interval = "(band " + m.Format(cell.Lo) + " to " + m.Format(cell.Hi) + ")"
+			} else {
+				cell.Interval = "(range " + m.Format(cell.Min) + " to " + m.Format(cell.Max) + ")"
+			}
+		}
+	case cell.N > 1:
+		lo, hi := cell.Lo, cell.Hi
+		if m.Kind == Share || m.Kind == Count {
+			lo = math.Max(lo, 0)
+		}
+		if m.Kind == Share {
+			hi = math.Min(hi, 1)
+		}
+		cell.Interval = "[" + m.Format(lo) + ", " + m.Format(hi) + "]"
+	}
+	cell.Text = m.Format(cell.Value)
+	return cell
 }
 
 // Row is a metric of every arm.
@@ -133,28 +184,10 @@ func (c *Comparison) Table() []Row {
 			for i, r := range a.Runs {
 				xs[i] = m.Value(r)
 			}
-			cell := Cell{Summary: stats.Summarize(xs, Level)}
+			cell := m.Cell(xs, c.Posterior > 0)
 			if cell.N > 0 {
 				any = true
 			}
-			cell.Value = cell.Mean
-			switch {
-			case m.Kind == Day:
-				cell.Value = median(xs)
-				if cell.N > 1 {
-					cell.Interval = "(range " + m.Format(cell.Min) + " to " + m.Format(cell.Max) + ")"
-				}
-			case cell.N > 1:
-				lo, hi := cell.Lo, cell.Hi
-				if m.Kind == Share || m.Kind == Count {
-					lo = math.Max(lo, 0)
-				}
-				if m.Kind == Share {
-					hi = math.Min(hi, 1)
-				}
-				cell.Interval = "[" + m.Format(lo) + ", " + m.Format(hi) + "]"
-			}
-			cell.Text = m.Format(cell.Value)
 			row.Cells = append(row.Cells, cell)
 		}
 		if any {

@@ -18,6 +18,10 @@ type Info struct {
 	Command    string // the command line that made it, if any
 	Version    string // the program version
 	Households int    // households simulated per run
+	// Posterior is the particles.csv the runs' parameter sets were drawn
+	// from (Comparison.Posterior), and PosteriorHash its SHA-256, for
+	// provenance; "" if none.
+	Posterior, PosteriorHash string
 }
 
 //go:embed report.html
@@ -35,6 +39,9 @@ type reportData struct {
 	Replicates string
 	Seeds      string
 	Scale      string
+	Intervals  string // what the numbers in brackets are
+	Bands      string // what the charts' lines and bands are
+	Drawn      string // where the parameter sets came from, if from a posterior
 }
 
 // armView is an arm with the colour of its lines.
@@ -78,6 +85,18 @@ func (c *Comparison) data(info Info) reportData {
 	}
 	sum := c.Arms[0].Runs[0].Summary
 	d.Scale = fmt.Sprintf("%s households simulated per run, standing for %s", Thousands(int64(sum.HouseholdsSimulated)), Thousands(sum.HouseholdsReal))
+	d.Intervals = fmt.Sprintf("Means over %s of each scenario (seeds %s, the same for every scenario); with each mean, its 95%% interval (Student's t); for the date of the peak, the median run and the range.", d.Replicates, d.Seeds)
+	d.Bands = "Lines are the means over the runs; shaded bands, where there are two runs or more, the 95% interval of the mean."
+	if c.Posterior > 0 {
+		sets := fmt.Sprintf("95%% posterior band over %d parameter sets", c.Posterior)
+		d.Intervals = fmt.Sprintf("Means over %s of each scenario: run i with seed S+i (seeds %s) and parameter set i drawn from the calibration's posterior, the same for every scenario. With each mean, the %s: the 2.5th to 97.5th percentile of the runs, where the outcome may lie given what the calibration leaves uncertain and chance (not the interval of the mean); for the date of the peak, the median run and the band.", d.Replicates, d.Seeds, sets)
+		d.Bands = "Lines are the means over the runs; shaded bands, the " + sets + " (2.5th to 97.5th percentile of the runs)."
+		d.Drawn = fmt.Sprintf("Parameter sets drawn by weight, with seed %d, from the final generation of %s", seeds[0], info.Posterior)
+		if info.PosteriorHash != "" {
+			d.Drawn += " (SHA-256 " + info.PosteriorHash + ")"
+		}
+		d.Drawn += "."
+	}
 	return d
 }
 
@@ -139,17 +158,20 @@ func (c *Comparison) WriteMarkdown(w io.Writer, info Info, images map[string]str
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\nMeans over %s of each scenario (seeds %s, the same for every scenario); in brackets, the 95%% interval of the mean (Student's t); for the date of the peak, the median run and the range. %s. Counts are at real-world scale.\n\n", d.Replicates, d.Seeds, d.Scale)
+	fmt.Fprintf(&b, "\n%s %s. Counts are at real-world scale.\n\n", d.Intervals, d.Scale)
 	b.WriteString("## Scenarios\n\n")
 	for _, a := range c.Arms {
 		fmt.Fprintf(&b, "- **%s**: %s\n", mdEscape(a.Name), mdEscape(a.Description))
 	}
 	for _, f := range c.Figures() {
 		if p, ok := images[f.Name]; ok {
-			fmt.Fprintf(&b, "\n## %s\n\n![%s](%s)\n\n%s\n", f.Title, f.Title, p, f.Caption)
+			fmt.Fprintf(&b, "\n## %s\n\n![%s](%s)\n\n%s %s\n", f.Title, f.Title, p, f.Caption, d.Bands)
 		}
 	}
 	fmt.Fprintf(&b, "\n---\nWritten by collsim %s.", d.Version)
+	if d.Drawn != "" {
+		b.WriteString(" " + mdEscape(d.Drawn))
+	}
 	if d.Command != "" {
 		fmt.Fprintf(&b, " Command: `%s`", strings.ReplaceAll(d.Command, "`", "'"))
 	}

@@ -33,3 +33,24 @@ func ExampleSummarize() {
 	fmt.Printf("%.3f [%.3f, %.3f]\n", s.Mean, s.Lo, s.Hi)
 	// Output: 0.580 [0.552, 0.608]
 }
+
+// TestBandByHand: R's quantile(1:41, c(0.025, 0.975)) is 2 and 40; of
+// 1:5, 1.1 and 4.9.
+func TestBandByHand(t *testing.T) {
+	var xs []float64
+	for i := 41; i >= 1; i-- {
+		xs = append(xs, float64(i))
+	}
+	if lo, hi := Band(xs, 0.95); math.Abs(lo-2) > 1e-12 || math.Abs(hi-40) > 1e-12 {
+		t.Errorf("Band(1..41) = %v, %v; want 2, 40", lo, hi)
+	}
+	if lo, hi := Band([]float64{5, 1, math.NaN(), 3, 2, 4}, 0.95); math.Abs(lo-1.1) > 1e-12 || math.Abs(hi-4.9) > 1e-12 {
+		t.Errorf("Band(1..5) = %v, %v; want 1.1, 4.9", lo, hi)
+	}
+	if lo, hi := Band([]float64{7}, 0.95); lo != 7 || hi != 7 {
+		t.Errorf("one value: %v, %v", lo, hi)
+	}
+	if lo, hi := Band([]float64{math.NaN()}, 0.95); !math.IsNaN(lo) || !math.IsNaN(hi) {
+		t.Errorf("no values: %v, %v", lo, hi)
+	}
+}

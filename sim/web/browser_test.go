@@ -165,7 +165,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		households = 5000
 	}
-	p := newPage(t, Config{Households: households, Keep: 8, MaxHouseholds: 200_000})
+	p := newPage(t, Config{Households: households, Keep: 8, MaxHouseholds: 200_000, Posterior: particles, PosteriorSets: 5})
 
 	for _, size := range [][2]int64{{390, 844}, {360, 740}, {1366, 768}, {1920, 1080}} {
 		p.do(chromedp.EmulateViewport(size[0], size[1]), chromedp.Reload())
@@ -262,6 +262,22 @@ func TestBrowser(t *testing.T) {
 	if limit := map[bool]time.Duration{false: 500 * time.Millisecond, true: 3 * time.Second}[testing.Short()]; took > limit {
 		t.Errorf("Cancel took %s", took)
 	}
+
+	// Over the calibration's posterior (issue 13, 4): the choice is offered
+	// beside the seeds, and the charts and the table show the band.
+	if !eval[bool](p, `(o => o !== null && !o.hidden && !o.disabled && o.textContent.includes('parameter sets from the calibration'))(document.querySelector('#replicates option[value=posterior]'))`) {
+		t.Error("the page does not offer the posterior")
+	}
+	p.set("#f-households", "5000")
+	p.set("#replicates", "posterior")
+	p.set("#speed", "0")
+	p.run()
+	if got := eval[string](p, `current.view.posterior + ' sets, ' + document.body.dataset.bands + ' band(s), interval ' + document.querySelector('td[data-metric="final_share"][data-col="current"] .interval').textContent`); !strings.HasPrefix(got, "5 sets, 1 band(s), interval [") {
+		t.Errorf("the run over the posterior: %s", got)
+	}
+	if !strings.Contains(eval[string](p, `document.querySelector('#noise-note').textContent`), "95% posterior band") {
+		t.Error("the page does not say what the band is")
+	}
 	p.offline()
 }
 
@@ -274,6 +290,10 @@ func TestLessons(t *testing.T) {
 		households = 5000
 	}
 	p := newPage(t, Config{Households: households})
+	// Without a posterior the page does not offer it.
+	if eval[bool](p, `document.querySelector('#replicates option[value=posterior]') !== null`) {
+		t.Error("a server without a posterior offers runs over it")
+	}
 	p.set("#speed", "0")
 
 	// Lesson 1: persuasion or command.

@@ -60,6 +60,7 @@ type submission struct {
 	Seed       int64         `json:"seed"`
 	Households int           `json:"households"`
 	Replicates int           `json:"replicates"`
+	Posterior  int           `json:"posterior"` // replicates over parameter sets from the posterior: their number; 0 if none
 	Outcomes   []outcomeView `json:"outcomes"`
 	Dates      []string      `json:"dates"`
 	Shares     []float64     `json:"shares"` // % of households in collectives, week by week
@@ -289,8 +290,8 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := submission{Student: name, Run: run.id, Scenario: run.entry.ID, Title: run.entry.Title, Changes: run.label,
-		Seed: run.s.Seed, Households: run.s.Population.Households, Replicates: run.replicates,
-		Outcomes: outcomes(run.reps), Submitted: time.Now().UTC().Format(time.RFC3339)}
+		Seed: run.s.Seed, Households: run.s.Population.Households, Replicates: run.replicates, Posterior: len(run.posterior),
+		Outcomes: outcomes(run.reps, run.posterior != nil), Submitted: time.Now().UTC().Format(time.RFC3339)}
 	for k, d := range run.result.Dates {
 		sub.Dates = append(sub.Dates, d.String())
 		sub.Shares = append(sub.Shares, 100*run.result.Country[k].CollectiveShare)

@@ -248,9 +248,10 @@ type runData struct {
 	Dates      []string    `json:"dates"`
 	Names      []string    `json:"names"`
 	Mean       [][]float64 `json:"mean"`         // [series][step]
-	Lo         [][]float64 `json:"lo,omitempty"` // with replicates
+	Lo         [][]float64 `json:"lo,omitempty"` // with replicates: the 95% interval of the mean, or over a posterior the 95% band of the runs
 	Hi         [][]float64 `json:"hi,omitempty"`
 	Replicates int         `json:"replicates"`
+	Posterior  int         `json:"posterior"` // parameter sets drawn from the posterior, 0 if none
 	Record     []marker    `json:"record"`
 	Phases     []marker    `json:"phases"`
 }
@@ -264,7 +265,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reps := run.reps
-	d := runData{Names: seriesNames, Replicates: len(reps), Record: s.recordFor(run.s), Phases: phaseMarkers(run.s)}
+	d := runData{Names: seriesNames, Replicates: len(reps), Posterior: len(run.posterior), Record: s.recordFor(run.s), Phases: phaseMarkers(run.s)}
 	for _, day := range reps[0].Dates {
 		d.Dates = append(d.Dates, day.String())
 	}
@@ -290,6 +291,9 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			sum := stats.Summarize(xs, compare.Level)
+			if run.posterior != nil {
+				sum.Lo, sum.Hi = stats.Band(xs, compare.Level)
+			}
 			d.Mean[j] = append(d.Mean[j], sum.Mean)
 			d.Lo[j] = append(d.Lo[j], sum.Lo)
 			d.Hi[j] = append(d.Hi[j], sum.Hi)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/collsim/collsim/sim/calibrate"
+	"github.com/collsim/collsim/sim/compare"
 	"github.com/collsim/collsim/sim/engine"
 	"github.com/collsim/collsim/sim/output"
 	"github.com/collsim/collsim/sim/scenario"
+	"github.com/collsim/collsim/sim/stats"
 )
 
 // readEvents reads a run's stream of weeks to its end.
@@ -266,6 +270,86 @@ func TestReplicates(t *testing.T) {
 	for _, k := range []string{"share_1930_03_01", "share_1930_08_01"} {
 		if !keys[k] {
 			t.Errorf("no row %s", k)
+		}
+	}
+}
+
+// particles is the calibration's posterior that sim serve offers by default.
+const particles = "../../docs/validity/calibration/particles.csv"
+
+// TestPosterior (issue 13, 4): over the calibration's posterior, a run is
+// the server's parameter sets, set i with seed S+i; its outcomes and series
+// carry the 95% band of the runs, and its scenario.toml is the first
+// replicate's, parameter set included.
+func TestPosterior(t *testing.T) {
+	hs := newServer(t, Config{Households: 2000, Posterior: particles, PosteriorSets: 4})
+	var cat struct {
+		Posterior *posteriorView `json:"posterior"`
+	}
+	if err := json.Unmarshal(fetch(t, hs.URL+"/api/scenarios"), &cat); err != nil {
+		t.Fatal(err)
+	}
+	if cat.Posterior == nil || cat.Posterior.Sets != 4 || len(cat.Posterior.Parameters) != 8 || len(cat.Posterior.Hash) != 64 {
+		t.Fatalf("the catalogue's posterior: %+v", cat.Posterior)
+	}
+	v := runDone(t, hs.URL, url.Values{"scenario": {"voluntary.toml"}, "uncertainty": {"posterior"}})
+	if v.Replicates != 4 || v.Posterior != 4 || len(v.Seeds) != 4 {
+		t.Fatalf("over the posterior: %+v", v)
+	}
+	// The band of the runs' final shares, as sim compare would give it.
+	pst, err := calibrate.ReadPosterior(particles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := pst.Sample(4, uint64(v.Seed))
+	var finals []float64
+	for i, set := range sets {
+		s, err := scenario.Load("../../scenarios/voluntary.toml", append(set, "population.households=2000", fmt.Sprintf("seed=%d", v.Seed+int64(i)))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := engine.New(s, engine.Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.Run(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		finals = append(finals, output.Summarize(s, res, "test").FinalShare)
+	}
+	lo, hi := stats.Band(finals, compare.Level)
+	for _, o := range v.Outcomes {
+		if o.Key == "final_share" && (o.Lo == nil || math.Abs(*o.Lo-lo) > 1e-12 || math.Abs(*o.Hi-hi) > 1e-12) {
+			t.Errorf("final share %v [%v, %v], want the band [%v, %v] of %v", *o.Value, o.Lo, o.Hi, lo, hi, finals)
+		}
+	}
+	var d runData
+	if err := json.Unmarshal(fetch(t, hs.URL+v.Links["data"]), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Posterior != 4 || len(d.Lo) != len(seriesNames) {
+		t.Errorf("data: posterior %d, %d bands", d.Posterior, len(d.Lo))
+	}
+	toml := string(fetch(t, hs.URL+v.Links["scenario"]))
+	if !strings.Contains(toml, "--set '"+sets[0][0]+"'") {
+		t.Errorf("scenario.toml does not record the first parameter set %v:\n%.600s", sets[0], toml)
+	}
+
+	for _, tt := range []struct {
+		cfg         Config
+		form        url.Values
+		field, want string
+	}{
+		{Config{}, url.Values{"uncertainty": {"posterior"}}, "uncertainty", "no calibration posterior"},
+		{Config{Posterior: particles}, url.Values{"uncertainty": {"chance"}}, "uncertainty", `want "seeds" or "posterior"`},
+		{Config{Posterior: particles}, url.Values{"uncertainty": {"posterior"}, "replicates": {"5"}}, "replicates", "leave replicates out"},
+	} {
+		hs := newServer(t, tt.cfg)
+		tt.form.Set("scenario", "voluntary.toml")
+		code, _, e := post(t, hs.URL, tt.form)
+		if code != http.StatusBadRequest || !strings.Contains(e.Fields[tt.field], tt.want) {
+			t.Errorf("%v: %d %+v; want 400 with %s: %q", tt.form, code, e, tt.field, tt.want)
 		}
 	}
 }

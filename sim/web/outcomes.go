@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/collsim/collsim/sim/calendar"
 	"github.com/collsim/collsim/sim/chart"
 	"github.com/collsim/collsim/sim/compare"
-	"github.com/collsim/collsim/sim/stats"
 )
 
 // The census dates of the historical record the page's table shows beside
@@ -46,26 +44,26 @@ var records = map[string]string{
 	"share_1930_08_01": "21.9%",
 }
 
-// outcomes returns the outcome table of a run's replicates: the mean (for a
-// date the median) with, for two replicates or more, the 95% interval of the
-// mean (for a date the range), as sim compare --replicates writes them.
-func outcomes(reps []*compare.Run) []outcomeView {
+// outcomes returns the outcome table of a run's replicates as sim compare
+// writes it (compare.Metric.Cell): the mean (for a date the median) with,
+// for two replicates or more, the 95% interval of the mean (for a date the
+// range), or with band (replicates over a posterior) the 95% band of the
+// runs.
+func outcomes(reps []*compare.Run, band bool) []outcomeView {
 	var out []outcomeView
 	xs := make([]float64, len(reps))
 	for _, m := range pageMetrics {
 		for i, r := range reps {
 			xs[i] = m.Value(r)
 		}
-		sum := stats.Summarize(xs, compare.Level)
-		if sum.N == 0 {
+		cell := m.Cell(xs, band)
+		if cell.N == 0 {
 			continue
 		}
-		value, lo, hi := sum.Mean, sum.Lo, sum.Hi
-		o := outcomeView{Key: m.Key, Label: m.Label, Kind: kindName(m.Kind), Record: records[m.Key]}
-		if m.Kind == compare.Day {
-			s := slices.Clone(xs)
-			slices.Sort(s)
-			value, lo, hi = s[len(s)/2], sum.Min, sum.Max
+		value, lo, hi := cell.Value, cell.Lo, cell.Hi
+		o := outcomeView{Key: m.Key, Label: m.Label, Kind: kindName(m.Kind), Record: records[m.Key], Text: cell.Text}
+		if m.Kind == compare.Day && !band {
+			lo, hi = cell.Min, cell.Max
 		}
 		if m.Kind == compare.Share || m.Kind == compare.Count {
 			lo = math.Max(lo, 0)
@@ -73,16 +71,12 @@ func outcomes(reps []*compare.Run) []outcomeView {
 		if m.Kind == compare.Share {
 			hi = math.Min(hi, 1)
 		}
-		o.Text = m.Format(value)
 		if finite(value) {
 			o.Value = &value
 		}
 		if len(reps) > 1 && finite(lo) && finite(hi) {
 			o.Lo, o.Hi = &lo, &hi
-			o.Interval = "[" + m.Format(lo) + ", " + m.Format(hi) + "]"
-			if m.Kind == compare.Day {
-				o.Interval = "(range " + m.Format(lo) + " to " + m.Format(hi) + ")"
-			}
+			o.Interval = cell.Interval
 		}
 		out = append(out, o)
 	}

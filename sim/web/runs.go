@@ -41,7 +41,8 @@ type run struct {
 	label         string   // what the form changed, in words
 	sets          []string // the overrides, for the command line that reproduces it
 	interventions []Intervention
-	replicates    int // runs with seeds s.Seed, s.Seed+1, …; the first is streamed
+	replicates    int        // runs with seeds s.Seed, s.Seed+1, …; the first is streamed
+	posterior     [][]string // if not nil, replicate i applies parameter set i (in the --set syntax)
 	steps         int
 	step          atomic.Int64
 	ctx           context.Context
@@ -137,7 +138,7 @@ func (p *pool) close() {
 // submit returns the run with the given ID: the one already waiting,
 // running or finished (cached true), or else a new one put in the queue.
 // It returns errBusy when the queue is full.
-func (p *pool) submit(id string, e *Entry, s *scenario.Scenario, label string, sets []string, iv []Intervention, replicates, steps int) (r *run, cached bool, err error) {
+func (p *pool) submit(id string, e *Entry, s *scenario.Scenario, label string, sets []string, iv []Intervention, replicates int, posterior [][]string, steps int) (r *run, cached bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if r, ok := p.runs[id]; ok {
@@ -147,7 +148,7 @@ func (p *pool) submit(id string, e *Entry, s *scenario.Scenario, label string, s
 		}
 		p.forget(r)
 	}
-	r = &run{id: id, entry: e, s: s, label: label, sets: sets, interventions: iv, replicates: replicates, steps: steps, state: Queued,
+	r = &run{id: id, entry: e, s: s, label: label, sets: sets, interventions: iv, replicates: replicates, posterior: posterior, steps: steps, state: Queued,
 		done: make(chan struct{}), notify: make(chan struct{})}
 	r.ctx, r.cancel = context.WithTimeout(p.ctx, p.maxTime)
 	select {
@@ -277,7 +278,26 @@ func (p *pool) execute(r *run) {
 	p.mu.Lock()
 	r.state, r.started = Running, time.Now()
 	p.mu.Unlock()
-	w, err := engine.New(r.s, engine.Options{Workers: p.workers})
+	// Replicate i runs with seed s.Seed+i and, over a posterior, parameter
+	// set i.
+	scenarioOf := func(i int) (*scenario.Scenario, error) {
+		sc := r.s
+		if r.posterior != nil {
+			var err error
+			if sc, err = compare.WithSet(r.s, r.posterior[i]); err != nil {
+				return nil, err
+			}
+		}
+		c := *sc
+		c.Seed = r.s.Seed + int64(i)
+		return &c, nil
+	}
+	first, err := scenarioOf(0)
+	if err != nil {
+		p.finish(r, nil, nil, err)
+		return
+	}
+	w, err := engine.New(first, engine.Options{Workers: p.workers})
 	if err != nil {
 		p.finish(r, nil, nil, err)
 		return
@@ -292,11 +312,14 @@ func (p *pool) execute(r *run) {
 		p.finish(r, nil, nil, err)
 		return
 	}
-	reps := []*compare.Run{compare.NewRun(r.s, res, p.version)}
+	reps := []*compare.Run{compare.NewRun(first, res, p.version)}
 	for i := 1; i < r.replicates; i++ {
-		sc := *r.s
-		sc.Seed = r.s.Seed + int64(i)
-		w, err := engine.New(&sc, engine.Options{Workers: p.workers})
+		sc, err := scenarioOf(i)
+		if err != nil {
+			p.finish(r, nil, nil, err)
+			return
+		}
+		w, err := engine.New(sc, engine.Options{Workers: p.workers})
 		if err != nil {
 			p.finish(r, nil, nil, err)
 			return
@@ -306,7 +329,7 @@ func (p *pool) execute(r *run) {
 			p.finish(r, nil, nil, err)
 			return
 		}
-		reps = append(reps, compare.NewRun(&sc, more, p.version))
+		reps = append(reps, compare.NewRun(sc, more, p.version))
 	}
 	p.finish(r, res, reps, nil)
 }

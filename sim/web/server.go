@@ -26,6 +26,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -34,6 +35,7 @@ import (
 	"time"
 
 	"github.com/collsim/collsim/sim/calendar"
+	"github.com/collsim/collsim/sim/calibrate"
 	"github.com/collsim/collsim/sim/compare"
 	"github.com/collsim/collsim/sim/output"
 	"github.com/collsim/collsim/sim/scenario"
@@ -58,8 +60,14 @@ type Config struct {
 	Record        string        // the historical record drawn on the charts ["data/targets/record.toml"; none if missing]
 	KeepFor       time.Duration // how long a page's kept baseline is held after its last renewal [10 min]
 	MaxReplicates int           // the most replicates a page may ask for [10]
-	Hosts         []string      // host names the server answers to besides IP addresses and localhost (sim serve --host)
-	Log           *log.Logger   // [none]
+	// Posterior is a calibration's particles.csv: a page may then run a
+	// scenario over PosteriorSets parameter sets drawn from its final
+	// generation and see the 95% posterior band. [none: the page does not
+	// offer it]
+	Posterior     string
+	PosteriorSets int         // [20]
+	Hosts         []string    // host names the server answers to besides IP addresses and localhost (sim serve --host)
+	Log           *log.Logger // [none]
 }
 
 func (c *Config) defaults() {
@@ -94,6 +102,7 @@ func (c *Config) defaults() {
 		c.KeepFor = 10 * time.Minute
 	}
 	def(&c.MaxReplicates, 10)
+	def(&c.PosteriorSets, 20)
 }
 
 // Server is the classroom page and its API. Close it to stop its runs.
@@ -106,6 +115,7 @@ type Server struct {
 	handler   http.Handler // mux behind guard
 	record    []marker     // the historical record's national shares
 	classes   *classes
+	posterior *calibrate.Posterior // nil without Config.Posterior
 }
 
 // New loads the scenarios and starts the pool of runners.
@@ -129,6 +139,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log.Printf("the charts show no historical record: %v", err)
 	} else {
 		srv.record = rec
+	}
+	if cfg.Posterior != "" {
+		post, err := calibrate.ReadPosterior(cfg.Posterior)
+		if err != nil {
+			return nil, fmt.Errorf("the posterior: %w", err)
+		}
+		srv.posterior = &post
 	}
 	srv.classes = newClasses()
 	sub, _ := fs.Sub(static, "static")
@@ -284,8 +301,12 @@ func (s *Server) scenarios(w http.ResponseWriter, r *http.Request) {
 		Colours       []string       `json:"colours"` // of runs, in order, as sim compare colours its scenarios
 		Series        []string       `json:"series"`
 		MaxReplicates int            `json:"max_replicates"`
+		Posterior     *posteriorView `json:"posterior"` // null: the server offers no posterior
 		Version       string         `json:"version"`
 	}{Default: s.catalogue.Default().ID, Version: s.cfg.Version, Colours: paletteHex(), Series: seriesNames, MaxReplicates: s.cfg.MaxReplicates}
+	if p := s.posterior; p != nil {
+		out.Posterior = &posteriorView{File: filepath.ToSlash(p.Path), Hash: p.Hash, Sets: s.cfg.PosteriorSets, Parameters: p.Keys}
+	}
 	for _, e := range s.catalogue.Entries {
 		if e.Alias != "" {
 			continue
@@ -301,6 +322,14 @@ func (s *Server) scenarios(w http.ResponseWriter, r *http.Request) {
 		out.Metrics = append(out.Metrics, metricView{Key: m.Key, Label: m.Label, Kind: kindName(m.Kind)})
 	}
 	reply(w, http.StatusOK, out)
+}
+
+// posteriorView is the calibration posterior a page may run over.
+type posteriorView struct {
+	File       string   `json:"file"`
+	Hash       string   `json:"hash"` // SHA-256
+	Sets       int      `json:"sets"` // parameter sets a run draws
+	Parameters []string `json:"parameters"`
 }
 
 type chartView struct {
@@ -354,7 +383,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	bad := map[string]string{}
 	for k, v := range values {
 		switch {
-		case k != "scenario" && k != "replicates" && k != "interventions" && !slices.ContainsFunc(fields, func(f field) bool { return f.name == k }):
+		case k != "scenario" && k != "replicates" && k != "uncertainty" && k != "interventions" && !slices.ContainsFunc(fields, func(f field) bool { return f.name == k }):
 			bad[k] = "unknown field"
 		case len(v) > 1:
 			bad[k] = "given more than once"
@@ -386,15 +415,31 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		replicates = n
 		delete(form, "replicates")
 	}
+	// uncertainty: "seeds" (the default) runs replicates with seeds S,
+	// S+1, …; "posterior" runs the server's parameter sets drawn from the
+	// calibration's posterior, set i with seed S+i.
+	posterior := false
+	switch u, ok := form["uncertainty"]; {
+	case !ok || u == "seeds":
+	case u != "posterior":
+		bad["uncertainty"] = `want "seeds" or "posterior"`
+	case s.posterior == nil:
+		bad["uncertainty"] = "this server has no calibration posterior (sim serve --posterior FILE)"
+	case values.Has("replicates"):
+		bad["replicates"] = fmt.Sprintf("over the posterior the server runs its %d parameter sets: leave replicates out", s.cfg.PosteriorSets)
+	default:
+		posterior, replicates = true, s.cfg.PosteriorSets
+	}
+	delete(form, "uncertainty")
 	rawIV := form["interventions"]
 	delete(form, "interventions")
-	sets, from, changes, more := overrides(e.scenario, s.limits, form)
+	setsOf, from, changes, more := overrides(e.scenario, s.limits, form)
 	maps.Copy(bad, more)
 	if len(bad) > 0 {
 		fail(w, http.StatusBadRequest, "", bad)
 		return
 	}
-	sc, err := e.parse(sets)
+	sc, err := e.parse(setsOf)
 	if err != nil {
 		fail(w, http.StatusBadRequest, "", loaderFields(err, from))
 		return
@@ -420,14 +465,28 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	var sets [][]string
+	if posterior {
+		sets = s.posterior.Sample(replicates, uint64(sc.Seed))
+		for i, set := range sets {
+			if _, err := compare.WithSet(sc, set); err != nil {
+				fail(w, http.StatusBadRequest, "", map[string]string{"uncertainty": fmt.Sprintf("%s does not take parameter set %d of the posterior: %s",
+					sc.Name, i+1, strings.ReplaceAll(err.Error(), "\n", "; "))})
+				return
+			}
+		}
+	}
 	var toml bytes.Buffer
 	if err := sc.EncodeTOML(&toml); err != nil {
 		panic(err)
 	}
 	fmt.Fprintf(&toml, "\n# replicates %d\n", replicates)
+	if posterior {
+		fmt.Fprintf(&toml, "# posterior %s\n", s.posterior.Hash)
+	}
 	sum := sha256.Sum256(toml.Bytes())
 	rid := hex.EncodeToString(sum[:16])
-	run, cached, err := s.pool.submit(rid, e, sc, changes, sets, ivs, replicates, steps)
+	run, cached, err := s.pool.submit(rid, e, sc, changes, setsOf, ivs, replicates, sets, steps)
 	if errors.Is(err, errBusy) {
 		w.Header().Set("Retry-After", "2")
 		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("the server is busy: %d runs are waiting for the %d runners; try again in a few seconds", s.pool.waiting(), s.cfg.Runners), nil)
@@ -492,6 +551,7 @@ type runView struct {
 	Cached        bool              `json:"cached"` // this answer found the run finished earlier: ElapsedMS is that run's time
 	Replicates    int               `json:"replicates"`
 	Seeds         []int64           `json:"seeds"`
+	Posterior     int               `json:"posterior"` // replicates over parameter sets drawn from the posterior: their number; 0 if none
 	Interventions []Intervention    `json:"interventions"`
 	Phases        []marker          `json:"phases"` // the policy\'s turns, for the charts
 	Record        []marker          `json:"record"` // the historical record\'s national shares
@@ -507,7 +567,7 @@ type outcomeView struct {
 	Kind     string   `json:"kind"`
 	Value    *float64 `json:"value"` // null where the run has none; the mean over replicates (for a date the median)
 	Text     string   `json:"text"`
-	Lo       *float64 `json:"lo,omitempty"` // with replicates: the 95% interval of the mean (of a date: the range)
+	Lo       *float64 `json:"lo,omitempty"` // with replicates: the 95% interval of the mean (of a date: the range); over a posterior, the 95% band of the runs
 	Hi       *float64 `json:"hi,omitempty"`
 	Interval string   `json:"interval,omitempty"`
 	Record   string   `json:"record,omitempty"` // the historical figure, where there is one
@@ -517,7 +577,7 @@ func (s *Server) view(r *run) (runView, int) {
 	state, err, elapsed := s.pool.snapshot(r)
 	v := runView{ID: r.id, State: state, Step: int(r.step.Load()), Steps: r.steps,
 		Scenario: r.entry.ID, Name: r.s.Name, Changes: r.label, Seed: r.s.Seed, Households: r.s.Population.Households,
-		ElapsedMS: elapsed.Milliseconds(), Replicates: r.replicates, Interventions: r.interventions,
+		ElapsedMS: elapsed.Milliseconds(), Replicates: r.replicates, Posterior: len(r.posterior), Interventions: r.interventions,
 		Links: map[string]string{
 			"self":   "/api/runs/" + r.id,
 			"cancel": "/api/runs/" + r.id + "/cancel",
@@ -536,7 +596,7 @@ func (s *Server) view(r *run) (runView, int) {
 		code = http.StatusOK
 		v.Step = v.Steps
 		v.Summary = r.result.Summary
-		v.Outcomes = outcomes(r.reps)
+		v.Outcomes = outcomes(r.reps, r.posterior != nil)
 		v.Links["data"] = "/api/runs/" + r.id + "/data"
 		v.Links["keep"] = "/api/runs/" + r.id + "/keep"
 		v.Links["timeseries"] = "/api/runs/" + r.id + "/timeseries.csv"
@@ -636,14 +696,25 @@ func (s *Server) scenarioFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cmd := "sim run " + run.entry.path
-	for _, o := range run.sets {
+	sc := run.s
+	sets := run.sets
+	if run.posterior != nil {
+		// The first replicate, whose weeks the page showed, ran with the
+		// posterior's first parameter set.
+		var err error
+		if sc, err = compare.WithSet(run.s, run.posterior[0]); err != nil {
+			panic(err) // start checked every set
+		}
+		sets = append(slices.Clone(sets), run.posterior[0]...)
+	}
+	for _, o := range sets {
 		cmd += " --set '" + o + "'"
 	}
 	for _, iv := range run.interventions {
 		cmd += fmt.Sprintf("; then %s at week %d (%s), as a phase below", interventionKinds[iv.Kind], iv.Week, iv.Date)
 	}
 	var b bytes.Buffer
-	if err := output.WriteScenario(&b, run.s, s.cfg.Version, cmd); err != nil {
+	if err := output.WriteScenario(&b, sc, s.cfg.Version, cmd); err != nil {
 		panic(err)
 	}
 	download(w, "application/toml; charset=utf-8", run.s.Name+"-"+output.ScenarioFile, b.Bytes())

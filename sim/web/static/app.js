@@ -91,6 +91,15 @@ async function init() {
     if (og.children.length) sel.append(og);
   }
   sel.value = catalogue.default;
+  // Runs over the calibration's posterior, where the server has one.
+  const post = $('#replicates option[value=posterior]');
+  if (catalogue.posterior) {
+    post.hidden = post.disabled = false;
+    post.textContent = 'uncertainty: ' + catalogue.posterior.sets + ' parameter sets from the calibration (95% band)';
+    post.title = 'drawn from ' + catalogue.posterior.file + ': ' + catalogue.posterior.parameters.join(', ');
+  } else {
+    post.remove();
+  }
   sel.addEventListener('change', renderControls);
   renderControls();
   $('#form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
@@ -229,7 +238,8 @@ function formBody() {
   for (const input of document.querySelectorAll('#controls input[data-field]')) {
     if (!input.disabled) body.set(input.dataset.field, formValue(input));
   }
-  body.set('replicates', $('#replicates').value);
+  const reps = $('#replicates').value;
+  if (reps === 'posterior') body.set('uncertainty', 'posterior'); else body.set('replicates', reps);
   return body;
 }
 
@@ -449,6 +459,7 @@ function drawCharts() {
     CHARTS.forEach((c, i) => charts[i].setData(chartData(c, r, sameDates ? o : null, xs), true));
   }
   document.body.dataset.points = charts.length ? charts[0].data[1].filter((x) => x !== null && x !== undefined).length : 0;
+  document.body.dataset.bands = charts.length ? (charts[0].bands || []).length : 0;
 }
 
 function layoutKey(r, o) {
@@ -624,7 +635,8 @@ function drawAgents(r, k) {
 
 function describe(label, r) {
   const v = r.view;
-  const seeds = v.replicates > 1 ? 'seeds ' + v.seeds[0] + '–' + v.seeds[v.seeds.length - 1] + ' (mean of ' + v.replicates + ')' : 'seed ' + v.seed;
+  let seeds = v.replicates > 1 ? 'seeds ' + v.seeds[0] + '–' + v.seeds[v.seeds.length - 1] + ' (mean of ' + v.replicates + ')' : 'seed ' + v.seed;
+  if (v.posterior) seeds = v.posterior + ' parameter sets from the calibration with seeds ' + v.seeds[0] + '–' + v.seeds[v.seeds.length - 1] + ' (mean and 95% posterior band)';
   const ivs = (v.interventions || []).map((i) => i.kind + ' at week ' + i.week + ' (' + i.date + ')').join(', ');
   return label + ' "' + r.name + '": ' + titleOf(v.scenario) + ', ' + seeds + ', ' + thousands(v.households) +
     ' households' + (v.changes ? '; changed: ' + v.changes : '') + (ivs ? '; your actions: ' + ivs : '') + '.';
@@ -699,7 +711,10 @@ function renderTable() {
       el('td', { class: cls, 'data-col': 'difference', 'data-noise': p && d ? noise(x, p) : '' }, d),
       el('td', {}, x.record || '')));
   }
-  $('#noise-note').textContent = unsure
+  const band = r.view.posterior || (o && o.view.posterior);
+  $('#noise-note').textContent = band
+    ? 'Over the calibration\'s parameter sets, brackets and shaded bands give the 95% posterior band: the 2.5th to 97.5th percentile of the runs, where the outcome may lie given what the calibration leaves uncertain (not the interval of the mean). "Within the noise" marks a difference whose intervals or bands overlap.'
+    : unsure
     ? 'One seed each: chance alone moves the peak by a few points and other counts by much more. Choose 5 seeds to see which differences lie within the noise.'
     : (o ? 'With several seeds: "within the noise" marks a difference whose 95% intervals overlap; brackets give the 95% interval of the mean.' : '');
   $('#download-csv').href = r.view.links.timeseries;
