@@ -22,6 +22,15 @@ func TestModelDocParameters(t *testing.T) {
 	}
 }
 
+// TestModelDocRoles keeps the table of roles in docs/MODEL.md §8.1 (which
+// keys are behaviour, country, policy or run) true to the role tags.
+func TestModelDocRoles(t *testing.T) {
+	const path = "../../docs/MODEL.md"
+	if syncPart(t, path, "roles", RolesMarkdown(scenario.Parameters())) {
+		t.Errorf("the table of roles of %s is out of date: run go test ./cmd/sim -run ModelDoc -update-docs", path)
+	}
+}
+
 // TestModelDocValidity keeps the generated parts of docs/MODEL.md §7
 // (Calibration) and §10 (Validity) true to docs/validity/, which
 // scripts/validity.sh regenerates: each must be exactly the file

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -198,4 +199,50 @@ func dropLines(b []byte, prefix string) []byte {
 		}
 	}
 	return []byte(strings.Join(out, "\n"))
+}
+
+// TestValidateCampaigns: every scenario in scenarios/campaigns/ declares
+// itself a campaign and passes sim validate, and sim validate refuses a copy
+// of it that sets a behaviour key, naming the copy, the line and the key.
+func TestValidateCampaigns(t *testing.T) {
+	files, _ := filepath.Glob("../../scenarios/campaigns/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no campaigns found")
+	}
+	behaviour, err := filepath.Abs("../../scenarios/base/behaviour.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		if code, _, errOut := sim(t, "validate", f); code != 0 {
+			t.Errorf("sim validate %s: %s", f, errOut)
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		if !strings.Contains(src, "\ncampaign = true\n") || !strings.Contains(src, "\nextends = \"../base/behaviour.toml\"\n") {
+			t.Errorf("%s does not say campaign = true and extends = \"../base/behaviour.toml\"", f)
+			continue
+		}
+		// The copy lives elsewhere: it extends the shared file by its absolute
+		// path, and sets a behaviour key on the line after.
+		src = strings.Replace(src, "\nextends = \"../base/behaviour.toml\"\n",
+			"\nextends = "+strconv.Quote(behaviour)+"\nhousehold.exit_rate = 0.3\n", 1)
+		line := strings.Count(src[:strings.Index(src, "household.exit_rate")], "\n") + 1
+		copyPath := filepath.Join(dir, filepath.Base(f))
+		if err := os.WriteFile(copyPath, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := sim(t, "validate", copyPath)
+		want := fmt.Sprintf("%s:%d: household.exit_rate: a campaign may not set a behaviour key", copyPath, line)
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("sim validate of a copy of %s that sets household.exit_rate exits %d:\n%s\nwant %q", f, code, errOut, want)
+		}
+		if code, _, errOut := sim(t, "run", copyPath, "--households", "2000", "--out", filepath.Join(dir, "out"), "--quiet"); code != 0 {
+			t.Errorf("sim run of the copy of %s: %s", f, errOut)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/collsim/collsim/internal/version"
@@ -22,7 +23,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	for _, p := range pos {
-		s, err := sf.load(p)
+		s, err := sf.loadWith(scenario.Check, p)
 		if err != nil {
 			return err
 		}
@@ -61,7 +62,7 @@ func cmdParams(args []string, stdout, stderr io.Writer) error {
 		if p.Unit != "" {
 			unit = " " + p.Unit
 		}
-		fmt.Fprintf(stdout, "%s = %s%s%s\n    %s (source: %s)\n", p.Key, p.Default, unit, rng, p.Doc, p.Source)
+		fmt.Fprintf(stdout, "%s = %s%s%s\n    %s (source: %s; role: %s)\n", p.Key, p.Default, unit, rng, p.Doc, p.Source, p.Role)
 	}
 	return nil
 }
@@ -81,6 +82,70 @@ func ParamsMarkdown(params []scenario.Parameter) string {
 		}
 		esc := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", p.Key, def, esc(p.Unit), rng, esc(p.Doc), esc(p.Source))
+	}
+	return b.String()
+}
+
+// RolesMarkdown returns the table of roles in docs/MODEL.md §8.1: for each
+// table of a scenario file, its keys by role, the keys of a class (poor,
+// middle, kulak) as one; the role most of a table's keys have is written
+// "the rest" (or "all").
+func RolesMarkdown(params []scenario.Parameter) string {
+	type table struct {
+		name string
+		keys map[scenario.Role][]string
+	}
+	var tables []*table
+	byName := map[string]*table{}
+	for _, p := range params {
+		name, key := "top level", p.Key
+		if head, rest, ok := strings.Cut(p.Key, "."); ok {
+			name, key = "`["+head+"]`", rest
+			if h, ok := strings.CutSuffix(head, "[]"); ok {
+				name = "`[[" + h + "]]`"
+			}
+		}
+		for _, c := range []string{".poor", ".middle", ".kulak"} {
+			key = strings.TrimSuffix(key, c)
+		}
+		t := byName[name]
+		if t == nil {
+			t = &table{name: name, keys: map[scenario.Role][]string{}}
+			byName[name] = t
+			tables = append(tables, t)
+		}
+		if !slices.Contains(t.keys[p.Role], key) {
+			t.keys[p.Role] = append(t.keys[p.Role], key)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("| table |")
+	for _, r := range scenario.Roles {
+		b.WriteString(" " + string(r) + " |")
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(scenario.Roles)) + "\n")
+	for _, t := range tables {
+		most := scenario.Roles[0]
+		for _, r := range scenario.Roles {
+			if len(t.keys[r]) > len(t.keys[most]) {
+				most = r
+			}
+		}
+		b.WriteString("| " + t.name + " |")
+		for _, r := range scenario.Roles {
+			cell := ""
+			switch {
+			case len(t.keys[r]) == 0:
+			case len(t.keys) == 1:
+				cell = "all"
+			case r == most && t.name != "top level":
+				cell = "the rest"
+			default:
+				cell = "`" + strings.Join(t.keys[r], "`, `") + "`"
+			}
+			b.WriteString(" " + cell + " |")
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

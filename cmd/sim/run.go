@@ -30,7 +30,13 @@ func (f *scenarioFlags) register(fs *flag.FlagSet) {
 
 // load reads the scenario file and applies the flags.
 func (f *scenarioFlags) load(path string) (*scenario.Scenario, error) {
-	s, err := scenario.Load(path, f.sets...)
+	return f.loadWith(scenario.Load, path)
+}
+
+// loadWith is load reading the file with load (scenario.Load, or
+// scenario.Check to apply the rule for campaigns too).
+func (f *scenarioFlags) loadWith(load func(string, ...string) (*scenario.Scenario, error), path string) (*scenario.Scenario, error) {
+	s, err := load(path, f.sets...)
 	if err != nil {
 		return nil, err
 	}

@@ -109,6 +109,15 @@ func (n *Node) StringValue() (string, bool) {
 	return s, ok
 }
 
+// BoolValue returns the value of n if it is a boolean.
+func (n *Node) BoolValue() (bool, bool) {
+	if n.kind != valueNode {
+		return false, false
+	}
+	b, ok := n.val.(bool)
+	return b, ok
+}
+
 // name returns the name of a table node (its "name" key), if it has one.
 func (n *Node) name() (string, bool) {
 	if n.kind != tableNode {

@@ -47,9 +47,9 @@ func (v *ClassValues) Sum() float64 { return v.Poor + v.Middle + v.Kulak }
 // tags give each one's TOML key, range, unit and a one-line description;
 // docs/MODEL.md gives its source.
 type HouseholdParams struct {
-	Land      ClassValues `toml:"land" min:"0" max:"1000" unit:"ha" doc:"sown land of a household, by class" src:"assumed (sown area about 4.5 ha a household in the late 1920s; kulak farms two to three times the mean)"`
-	Livestock ClassValues `toml:"livestock" min:"0" max:"1000" unit:"livestock units" doc:"livestock of a household, by class (a horse or a cow is one unit)" src:"assumed"`
-	Labour    ClassValues `toml:"labour" min:"0.5" max:"20" unit:"working adults" doc:"mean working adults of a household, by class" src:"assumed"`
+	Land      ClassValues `toml:"land" min:"0" max:"1000" unit:"ha" doc:"sown land of a household, by class" src:"assumed (sown area about 4.5 ha a household in the late 1920s; kulak farms two to three times the mean)" role:"country"`
+	Livestock ClassValues `toml:"livestock" min:"0" max:"1000" unit:"livestock units" doc:"livestock of a household, by class (a horse or a cow is one unit)" src:"assumed" role:"country"`
+	Labour    ClassValues `toml:"labour" min:"0.5" max:"20" unit:"working adults" doc:"mean working adults of a household, by class" src:"assumed" role:"country"`
 	Threshold ClassValues `toml:"threshold" min:"0" max:"3" unit:"understanding" doc:"understanding a household of the class needs before it wishes to join, other things equal" src:"assumed; order from the seed (poor and middle peasants more inclined than rich)"`
 
 	UnderstandingSD float64 `toml:"understanding_sd" min:"0" max:"0.5" unit:"understanding" doc:"spread of initial understanding around the region's readiness" src:"assumed"`
@@ -100,10 +100,10 @@ type HouseholdParams struct {
 	DraftElasticity float64 `toml:"draft_elasticity" min:"0" max:"1" unit:"elasticity" doc:"elasticity of output with respect to livestock (draft power, manure)" src:"assumed"`
 	StrippedPenalty float64 `toml:"stripped_penalty" min:"0" max:"1" unit:"share" doc:"output lost by a household stripped of seed and implements" src:"assumed"`
 	MovedPenalty    float64 `toml:"moved_penalty" min:"0" max:"1" unit:"share" doc:"output lost on poor land far from the village" src:"assumed"`
-	FineShare       float64 `toml:"fine_share" min:"0" max:"1" unit:"share of grain" doc:"share of its grain a fined household pays" src:"assumed"`
+	FineShare       float64 `toml:"fine_share" min:"0" max:"1" unit:"share of grain" doc:"share of its grain a fined household pays" src:"assumed" role:"policy"`
 
-	BaseYield float64 `toml:"base_yield" min:"0" max:"10" unit:"t/ha" doc:"grain yield of a hectare in an average year" src:"approximate (late-1920s Soviet grain yields, 7–8 centners a hectare)"`
-	GrainNeed float64 `toml:"grain_need" min:"0" max:"10" unit:"t per adult per year" doc:"grain a working adult's family eats and sows in a year" src:"assumed"`
+	BaseYield float64 `toml:"base_yield" min:"0" max:"10" unit:"t/ha" doc:"grain yield of a hectare in an average year" src:"approximate (late-1920s Soviet grain yields, 7–8 centners a hectare)" role:"country"`
+	GrainNeed float64 `toml:"grain_need" min:"0" max:"10" unit:"t per adult per year" doc:"grain a working adult's family eats and sows in a year" src:"assumed" role:"country"`
 }
 
 // CadreParams are the parameters of the cadre rules.
@@ -135,8 +135,8 @@ type CadreParams struct {
 	TargetUrban        ClassValues `toml:"target_urban" min:"0" max:"20" unit:"weight" doc:"relative chance that an urban cadre targets a household of each class (knows less who is who)" src:"assumed"`
 	LabelLocal         ClassValues `toml:"label_local" min:"0" max:"1" unit:"probability" doc:"chance that a local cadre labels a targeted household of each class 'kulak' when dekulakization is permitted" src:"assumed"`
 	LabelUrban         ClassValues `toml:"label_urban" min:"0" max:"1" unit:"probability" doc:"the same for an urban cadre, who decides who is a kulak without finding out" src:"assumed"`
-	ArrestShare        float64     `toml:"arrest_share" min:"0" max:"1" unit:"share" doc:"share of labelled households arrested (category 1)" src:"assumed from the 1930 quotas (category 1: 60,000; category 2: 129,000–154,000 families; BRIEF §2)"`
-	DeportShare        float64     `toml:"deport_share" min:"0" max:"1" unit:"share" doc:"share of labelled households deported (category 2); the rest are resettled locally (category 3)" src:"assumed from the 1930 quotas (BRIEF §2)"`
+	ArrestShare        float64     `toml:"arrest_share" min:"0" max:"1" unit:"share" doc:"share of labelled households arrested (category 1)" src:"assumed from the 1930 quotas (category 1: 60,000; category 2: 129,000–154,000 families; BRIEF §2)" role:"policy"`
+	DeportShare        float64     `toml:"deport_share" min:"0" max:"1" unit:"share" doc:"share of labelled households deported (category 2); the rest are resettled locally (category 3)" src:"assumed from the 1930 quotas (BRIEF §2)" role:"policy"`
 	ReportTolerance    float64     `toml:"report_tolerance" min:"0" max:"1" unit:"share" doc:"shortfall of a report below the target path that goes unpunished" src:"assumed"`
 
 	ExposureMax   float64 `toml:"exposure_max" min:"1" max:"100" unit:"multiplier" doc:"largest factor by which a cadre's coercion concentrates on the households still refusing as its village fills (safety in numbers)" src:"assumed (Kuran 1991; Davies 1980 ch. 6: the last individual farmers of a village were singled out)"`
@@ -177,5 +177,5 @@ type ResistanceParams struct {
 	SignalFearDrop  float64 `toml:"signal_fear_drop" min:"0" max:"1" unit:"share of fear" doc:"share of its fear a household drops in the week a public signal from the centre arrives" src:"assumed (Davies 1980 ch. 7; Viola 1996 ch. 5)"`
 	MoodSD          float64 `toml:"mood_sd" min:"0" max:"2" unit:"threshold" doc:"standard deviation of a village's mood in a week (a rumour, a meeting, a sermon), shifting every threshold in it" src:"assumed"`
 	Crowd           float64 `toml:"crowd" min:"0" max:"1" unit:"share of the village" doc:"least share of a village that makes a disturbance: fewer taking part is a quarrel, not a riot" src:"assumed"`
-	ReprisalArrest  float64 `toml:"reprisal_arrest" min:"0" max:"1" unit:"probability" doc:"chance that a household that took part in a disturbance is arrested afterwards" src:"assumed (Viola 1996 ch. 6: the OGPU arrested the ringleaders)"`
+	ReprisalArrest  float64 `toml:"reprisal_arrest" min:"0" max:"1" unit:"probability" doc:"chance that a household that took part in a disturbance is arrested afterwards" src:"assumed (Viola 1996 ch. 6: the OGPU arrested the ringleaders)" role:"policy"`
 }

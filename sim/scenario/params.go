@@ -17,11 +17,13 @@ type Parameter struct {
 	Max     string
 	Doc     string
 	Source  string // where the default comes from: a source, "fitted" or "assumed"
+	Role    Role   // what the key describes: behaviour, country, policy or run
 }
 
 // Parameters lists every parameter of a scenario file in the order of the
 // struct fields. The fields of a table without tags of their own (the
-// classes of agents.ClassValues) take the table's unit, range and doc.
+// classes of agents.ClassValues) take the table's unit, range and doc; a
+// field without a role tag takes its table's role.
 func Parameters() []Parameter {
 	var ps []Parameter
 	d := Default()
@@ -42,6 +44,7 @@ func parameters(ps *[]Parameter, key string, v reflect.Value, inherit Parameter)
 			Max:    f.Tag.Get("max"),
 			Doc:    f.Tag.Get("doc"),
 			Source: f.Tag.Get("src"),
+			Role:   Role(f.Tag.Get("role")),
 		}
 		if p.Unit == "" && p.Min == "" && p.Max == "" {
 			p.Unit, p.Min, p.Max = inherit.Unit, inherit.Min, inherit.Max
@@ -52,9 +55,12 @@ func parameters(ps *[]Parameter, key string, v reflect.Value, inherit Parameter)
 		if p.Source == "" {
 			p.Source = inherit.Source
 		}
+		if p.Role == "" {
+			p.Role = inherit.Role
+		}
 		switch {
 		case schema.IsTableArray(f.Type):
-			parameters(ps, p.Key+"[]", schema.NewElem(f.Type), Parameter{})
+			parameters(ps, p.Key+"[]", schema.NewElem(f.Type), Parameter{Role: p.Role})
 		case schema.IsTable(f.Type):
 			parameters(ps, p.Key, v.Field(i), p)
 		default:

@@ -14,30 +14,30 @@ import (
 // Scenario is a fully described simulation. Zero values are not defaults:
 // start from Default and overlay a file with Load.
 type Scenario struct {
-	Name         string        `toml:"name" doc:"short name; the default output folder is results/<name>" src:"scenario"`
-	Description  string        `toml:"description" doc:"what the scenario stands for" src:"scenario"`
-	Seed         int64         `toml:"seed" min:"0" max:"9223372036854775807" unit:"integer" doc:"master seed of every random stream" src:"scenario"`
-	Start        calendar.Date `toml:"start" doc:"first day (step 0, the initial state)" src:"scenario"`
-	End          calendar.Date `toml:"end" doc:"last day simulated (the last weekly step on or before it)" src:"scenario"`
-	UrbanArrival calendar.Date `toml:"urban_arrival" doc:"date urban cadres (the twenty-five-thousanders) begin to take over villages; empty: never" src:"scenario"`
-	UrbanWeeks   int           `toml:"urban_arrival_weeks" min:"1" max:"52" unit:"weeks" doc:"weeks over which urban cadres arrive, from the first week that starts on or after urban_arrival; each village's week is drawn uniformly" src:"scenario"`
+	Name         string        `toml:"name" doc:"short name; the default output folder is results/<name>" src:"scenario" role:"run"`
+	Description  string        `toml:"description" doc:"what the scenario stands for" src:"scenario" role:"run"`
+	Seed         int64         `toml:"seed" min:"0" max:"9223372036854775807" unit:"integer" doc:"master seed of every random stream" src:"scenario" role:"run"`
+	Start        calendar.Date `toml:"start" doc:"first day (step 0, the initial state)" src:"scenario" role:"policy"`
+	End          calendar.Date `toml:"end" doc:"last day simulated (the last weekly step on or before it)" src:"scenario" role:"policy"`
+	UrbanArrival calendar.Date `toml:"urban_arrival" doc:"date urban cadres (the twenty-five-thousanders) begin to take over villages; empty: never" src:"scenario" role:"policy"`
+	UrbanWeeks   int           `toml:"urban_arrival_weeks" min:"1" max:"52" unit:"weeks" doc:"weeks over which urban cadres arrive, from the first week that starts on or after urban_arrival; each village's week is drawn uniformly" src:"scenario" role:"policy"`
 
-	Population Population              `toml:"population" doc:"households, villages and districts" src:"scenario"`
-	Calendar   Calendar                `toml:"calendar" doc:"the agricultural year" src:"scenario"`
-	Household  agents.HouseholdParams  `toml:"household" doc:"household rules" src:"scenario"`
-	Cadre      agents.CadreParams      `toml:"cadre" doc:"cadre rules" src:"scenario"`
-	Collective agents.CollectiveParams `toml:"collective" doc:"collective farm rules" src:"scenario"`
-	Authority  agents.AuthorityParams  `toml:"authority" doc:"central authority rules" src:"scenario"`
-	Resistance agents.ResistanceParams `toml:"resistance" doc:"disturbances: who takes part, what follows" src:"scenario"`
-	Mechanisms agents.Mechanisms       `toml:"mechanisms" doc:"switches for what-if runs and ablation" src:"scenario"`
+	Population Population              `toml:"population" doc:"households, villages and districts" src:"scenario" role:"country"`
+	Calendar   Calendar                `toml:"calendar" doc:"the agricultural year" src:"scenario" role:"country"`
+	Household  agents.HouseholdParams  `toml:"household" doc:"household rules" src:"scenario" role:"behaviour"`
+	Cadre      agents.CadreParams      `toml:"cadre" doc:"cadre rules" src:"scenario" role:"behaviour"`
+	Collective agents.CollectiveParams `toml:"collective" doc:"collective farm rules" src:"scenario" role:"behaviour"`
+	Authority  agents.AuthorityParams  `toml:"authority" doc:"central authority rules" src:"scenario" role:"policy"`
+	Resistance agents.ResistanceParams `toml:"resistance" doc:"disturbances: who takes part, what follows" src:"scenario" role:"behaviour"`
+	Mechanisms agents.Mechanisms       `toml:"mechanisms" doc:"switches for what-if runs and ablation" src:"scenario" role:"behaviour"`
 
-	Regions []Region        `toml:"regions" doc:"the regions, each with its share of households" src:"scenario"`
-	Phases  policy.Timeline `toml:"phases" doc:"the central authority's policy, phase by phase" src:"scenario"`
+	Regions []Region        `toml:"regions" doc:"the regions, each with its share of households" src:"scenario" role:"country"`
+	Phases  policy.Timeline `toml:"phases" doc:"the central authority's policy, phase by phase" src:"scenario" role:"policy"`
 }
 
 // Population sizes the simulated country.
 type Population struct {
-	Households          int                `toml:"households" min:"1" max:"200000000" unit:"households" doc:"households simulated" src:"scenario"`
+	Households          int                `toml:"households" min:"1" max:"200000000" unit:"households" doc:"households simulated" src:"scenario" role:"run"`
 	RealHouseholds      int                `toml:"real_households" min:"0" max:"200000000" unit:"households" doc:"households the run stands for; counts in outputs are scaled by real_households/households (0: no scaling)" src:"BRIEF §2 (about 25 million in 1929)"`
 	VillageSize         int                `toml:"village_size" min:"1" max:"100000" unit:"households" doc:"households of a village soviet, each with one cadre" src:"assumed (about 72,000 village soviets)"`
 	VillagesPerDistrict int                `toml:"villages_per_district" min:"1" max:"100000" unit:"villages" doc:"villages of a district; a cadre sees the mean report and the share punished among its district's cadres (competition, fear)" src:"assumed"`
@@ -69,7 +69,7 @@ type Region struct {
 	Trust        float64 `toml:"trust" min:"0" max:"1" unit:"trust" doc:"baseline trust of peasants in the authorities" src:"assumed"`
 	Zeal         float64 `toml:"zeal" min:"0" max:"20" unit:"pace multiplier - 1" doc:"how far the regional committee raises the centre's pace (0: follows the centre)" src:"fitted"`
 	CadreZeal    float64 `toml:"cadre_zeal" min:"0" max:"20" unit:"multiplier" doc:"mean readiness of the region's cadres to use force" src:"assumed"`
-	UrbanCadres  float64 `toml:"urban_cadres" min:"0" max:"1" unit:"share of villages" doc:"share of villages whose cadre is replaced by an urban one, in the urban_arrival_weeks weeks from urban_arrival" src:"BRIEF §2: 27,519 twenty-five-thousanders, one per 900 households, for villages of 350"`
+	UrbanCadres  float64 `toml:"urban_cadres" min:"0" max:"1" unit:"share of villages" doc:"share of villages whose cadre is replaced by an urban one, in the urban_arrival_weeks weeks from urban_arrival" src:"BRIEF §2: 27,519 twenty-five-thousanders, one per 900 households, for villages of 350" role:"policy"`
 	YieldCV      float64 `toml:"yield_cv" min:"0" max:"2" unit:"coefficient of variation" doc:"year-to-year variation of yields (drought risk)" src:"assumed"`
 }
 
