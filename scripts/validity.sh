@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # scripts/validity.sh regenerates docs/validity/ and the generated parts of
 # docs/MODEL.md §7 (Calibration) and §10 (Validity): it calibrates the
-# historical scenario (writing scenarios/calibrated/historical-1929.toml),
-# validates the calibrated and the hand-calibrated scenarios against the
-# targets, runs the Morris and Sobol sensitivity sweeps and the mechanism
-# ablation, and copies the reports (Markdown, CSV, PNG, SVG) into
-# docs/validity/. About 15–25 minutes on two cores; every long command runs
+# historical campaign from 1927 (writing scenarios/calibrated/historical-1927.toml,
+# and scenarios/calibrated/historical-1929.toml with the same fitted values
+# and the 1929 start), validates the calibrated and the hand-calibrated
+# scenarios against the targets, runs the Morris and Sobol sensitivity sweeps
+# and the mechanism ablation, and copies the reports (Markdown, CSV, PNG,
+# SVG) into docs/validity/. About 15–25 minutes on two cores; every long command runs
 # under nice -n 19.
 #
 # Usage: scripts/validity.sh            # from scratch (results/validity/ is the scratch folder)
@@ -36,14 +37,34 @@ sim="$work/sim"
 go build -o "$sim" ./cmd/sim
 run() { nice -n 19 "$sim" "$@" --workers "$workers"; }
 
-log "calibrating the historical scenario (ABC-SMC)"
-run calibrate scenarios/historical-1929.toml \
-	--targets data/targets/seed.toml --targets data/targets/record.toml \
-	--params data/calibration/historical-1929.toml \
-	--out "$work/calibration" --calibrated scenarios/calibrated/historical-1929.toml "${resume[@]}" \
+log "calibrating the historical campaign from 1927 (ABC-SMC)"
+run calibrate scenarios/historical-1927.toml \
+	--targets data/targets/seed.toml --targets data/targets/record.toml --targets data/targets/voluntary-years.toml \
+	--params data/calibration/historical-1927.toml \
+	--out "$work/calibration" --calibrated scenarios/calibrated/historical-1927.toml "${resume[@]}" \
 	| tee "$work/calibration.txt"
 
-log "validating the calibrated scenario against history (10 replicates)"
+# The 1929 scenario with the same fitted values: the persuasion of the
+# voluntary years (its [[phases]] blocks) does not apply to it.
+log "writing scenarios/calibrated/historical-1929.toml from the 1927 calibration"
+awk '
+	/^\[/ { table = 1 }
+	!table && /^extends = / { print "extends = \"../historical-1929.toml\""; next }
+	!table && /^name = / { print "name = \"historical-1929-calibrated\""; next }
+	!table && /^description = / { print "description = \"USSR 1929–1930, with the values fitted from 1927 (calibrated to the voluntary years, seed and record)\""; next }
+	/^\[\[phases\]\]/ { skip = 1; next }
+	/^\[\[/ { skip = 0 }
+	skip { next }
+	NR == 1 { print "# Derived by scripts/validity.sh from calibrated/historical-1927.toml: the same"; print "# fitted values, the 1929 start; the voluntary years persuasion does not apply." }
+	{ print }
+' scenarios/calibrated/historical-1927.toml >scenarios/calibrated/historical-1929.toml
+
+log "validating the calibrated campaign from 1927 against history (10 replicates)"
+run validate-history scenarios/calibrated/historical-1927.toml \
+	--targets data/targets/seed.toml --targets data/targets/record.toml --targets data/targets/voluntary-years.toml \
+	--replicates 10 --out "$work/history-1927" "${resume[@]}" | tee "$work/history-1927.txt"
+
+log "validating the calibrated scenario from 1929 against history (10 replicates)"
 run validate-history scenarios/calibrated/historical-1929.toml \
 	--targets data/targets/seed.toml --targets data/targets/record.toml \
 	--replicates 10 --out "$work/history" "${resume[@]}" | tee "$work/history.txt"
@@ -73,6 +94,7 @@ copy() { # copy SRC-DIR DST-DIR FILES...
 	for f in "$@"; do cp "$src/$f" "$dst/$f"; done
 }
 copy "$work/calibration" "$docs/calibration" calibration.md calibrate.toml particles.csv generations.csv posterior.csv pairs.png pairs.svg
+copy "$work/history-1927" "$docs/history-1927" history.md history.csv history.png history.svg targets.png targets.svg
 copy "$work/history" "$docs/history" history.md history.csv history.png history.svg targets.png targets.svg
 copy "$work/history-hand" "$docs/history-hand" history.md history.csv history.png history.svg targets.png targets.svg
 copy "$work/morris" "$docs/morris" sensitivity.md sensitivity.csv sensitivity.png sensitivity.svg
