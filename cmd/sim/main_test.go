@@ -80,6 +80,11 @@ start = "1929-06-01"
 			[]string{"phase-early.toml:14:", "phases[0].start", "before"}},
 		{"bad-set.toml", valid, []string{"household.fear_gian=0.3"},
 			[]string{"--set", "household.fear_gian", "fear_gain"}},
+		// Defects of issue 12 ("Hardening").
+		{"deep.toml", valid + "x = " + strings.Repeat("[", 30000) + strings.Repeat("]", 30000) + "\n", nil,
+			[]string{"deep.toml:15:", "x[0][0]", "nested more than 64 levels deep", "hint:"}},
+		{"huge.toml", valid + "# " + strings.Repeat("x", 1<<20) + "\n", nil,
+			[]string{"huge.toml:", "larger than 1024 KiB", "hint:"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,7 @@
 package scenario
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -17,9 +14,9 @@ import (
 // Default, applies the overrides ("dotted.key=value", in order, as given to
 // --set) and validates the result. Its error is an ErrorList.
 func Load(path string, overrides ...string) (*Scenario, error) {
-	data, err := readFile(path)
+	data, err := strict.ReadFile(path)
 	if err != nil {
-		return nil, ErrorList{{File: path, Msg: err.Error()}}
+		return nil, err
 	}
 	return Parse(path, data, overrides...)
 }
@@ -79,7 +76,7 @@ func parseTree(name string, data []byte, names, abs []string) (*strict.Node, Err
 			return nil, ErrorList{ext.Pos().Error("extends", "files extend each other in a cycle: "+chain, "")}
 		}
 	}
-	bdata, err := readFile(base)
+	bdata, err := strict.Read(base)
 	if err != nil {
 		return nil, ErrorList{ext.Pos().Error("extends", fmt.Sprintf("cannot read %s: %v", base, err), "")}
 	}
@@ -88,22 +85,6 @@ func parseTree(name string, data []byte, names, abs []string) (*strict.Node, Err
 		return nil, errs
 	}
 	return strict.Merge(broot, root), nil
-}
-
-// readFile reads a regular file; its error is short ("no such file or directory").
-func readFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err == nil && !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	var data []byte
-	if err == nil {
-		data, err = os.ReadFile(path)
-	}
-	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		err = pe.Err
-	}
-	return data, err
 }
 
 // absPath returns the absolute form of path, to detect cycles of extends.

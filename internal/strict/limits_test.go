@@ -1,0 +1,112 @@
+package strict
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// deepForms are the ways a TOML text nests: each returns a text, after a
+// comment line, whose deepest value is d levels down (see MaxDepth).
+var deepForms = []struct {
+	name string
+	at   string // the line and key an error names
+	text func(d int) string
+}{
+	{"arrays", "deep.toml:2: x[0][0]", func(d int) string { return "x = " + strings.Repeat("[", d) + strings.Repeat("]", d) }},
+	{"inline tables", "deep.toml:2: x.a.a", func(d int) string {
+		return "x = " + strings.Repeat("{a = ", d-1) + "1" + strings.Repeat("}", d-1)
+	}},
+	{"dotted key", "deep.toml:2: a", func(d int) string { return strings.TrimSuffix(strings.Repeat("a.", d), ".") + " = 1" }},
+	{"table header", "deep.toml:2: a", func(d int) string { return "[" + strings.TrimSuffix(strings.Repeat("a.", d-1), ".") + "]\nb = 1" }},
+	{"array of tables", "deep.toml:2: a", func(d int) string { return "[[" + strings.TrimSuffix(strings.Repeat("a.", d-1), ".") + "]]" }},
+	{"mixed", "deep.toml:3: t.u.x[0].a", func(d int) string {
+		return "[t]\nu.x = " + strings.Repeat("[{a = ", (d-3)/2) + "1" + strings.Repeat("}]", (d-3)/2)
+	}},
+}
+
+// allocated returns the bytes f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestDecodeDepth: a text nested up to MaxDepth decodes; one level deeper
+// is refused with the line and key; a 60 KB text nested 30,000 deep is
+// refused quickly in a small, bounded amount of memory (it took 1.4 GB and
+// 4 s as nested arrays, 33 GB as a dotted key, before the bound).
+func TestDecodeDepth(t *testing.T) {
+	for _, f := range deepForms {
+		t.Run(f.name, func(t *testing.T) {
+			d := MaxDepth
+			if f.name == "mixed" {
+				d = MaxDepth - 1 // the form nests in steps of two
+			}
+			ok := "# a comment\n" + f.text(d) + "\n"
+			if _, errs := Decode("deep.toml", []byte(ok)); errs != nil {
+				t.Fatalf("depth %d: %v", d, errs)
+			}
+			for _, depth := range []int{d + 2, 30000} {
+				text := "# a comment\n" + f.text(depth) + "\n"
+				var errs ErrorList
+				bytes := allocated(func() { _, errs = Decode("deep.toml", []byte(text)) })
+				if len(errs) != 1 {
+					t.Fatalf("depth %d: %d errors, want 1: %v", depth, len(errs), errs)
+				}
+				got := errs[0].Error()
+				for _, want := range []string{f.at, "nested more than 64 levels deep", "hint: "} {
+					if !strings.Contains(got, want) {
+						t.Errorf("depth %d: error %q lacks %q", depth, got, want)
+					}
+				}
+				if len(got) > 300 {
+					t.Errorf("depth %d: error of %d bytes: %.300s", depth, len(got), got)
+				}
+				// Linear: a few times the text, not its square.
+				if limit := uint64(64*len(text) + 1<<20); bytes > limit {
+					t.Errorf("depth %d (%d bytes): decoding allocated %d bytes, want at most %d", depth, len(text), bytes, limit)
+				}
+			}
+		})
+	}
+}
+
+// TestFileSize: files larger than MaxFileSize, and things that are not
+// regular files, are refused without being read whole.
+func TestFileSize(t *testing.T) {
+	big := make([]byte, MaxFileSize+1)
+	for i := range big {
+		big[i] = '\n'
+	}
+	if _, errs := Decode("big.toml", big); len(errs) != 1 || !strings.Contains(errs[0].Error(), "big.toml: the file is larger than 1024 KiB") {
+		t.Errorf("Decode of %d bytes: %v", len(big), errs)
+	}
+	if _, errs := Decode("ok.toml", big[:MaxFileSize]); errs != nil {
+		t.Errorf("Decode of %d bytes: %v", MaxFileSize, errs)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.toml")
+	if err := os.WriteFile(path, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ path, want string }{
+		{path, path + ": the file is larger than 1024 KiB, the most collsim reads (hint: "},
+		{dir, dir + ": not a regular file"},
+		{filepath.Join(dir, "none.toml"), "none.toml: no such file or directory"},
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		tests = append(tests, struct{ path, want string }{"/dev/zero", "/dev/zero: not a regular file"})
+	}
+	for _, tt := range tests {
+		_, err := ReadFile(tt.path)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ReadFile(%s) = %v, want %q", tt.path, err, tt.want)
+		}
+	}
+}
