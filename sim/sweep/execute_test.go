@@ -69,6 +69,22 @@ func sameOutputs(t *testing.T, want, got string) {
 	}
 }
 
+// snapshot returns the names and contents of the files of dir, to check
+// that nothing changed them.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		b.WriteString(e.Name() + "\n" + string(data) + "\n")
+	}
+	return b.String()
+}
+
 func head10(b []byte) string {
 	lines := strings.SplitN(string(b), "\n", 10)
 	return strings.Join(lines[:min(len(lines), 9)], "\n")
@@ -293,6 +309,41 @@ func TestShardsAndMerge(t *testing.T) {
 			}
 		})
 	}
+
+	// An output folder that merging would damage is refused, and left as it was.
+	another := t.TempDir()
+	for _, f := range append([]string{JournalFile}, outputFiles...) {
+		data, err := os.ReadFile(filepath.Join(whole, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == JournalFile {
+			data = bytes.Replace(data, []byte("# hash: sha256:"), []byte("# hash: sha256:0"), 1)
+		}
+		os.WriteFile(filepath.Join(another, f), data, 0o644)
+	}
+	noJournal := t.TempDir()
+	os.WriteFile(filepath.Join(noJournal, RunsFile), []byte("x\n"), 0o644)
+	for _, c := range []struct{ name, out, want string }{
+		{"an input", dirs[1], "is one of the folders to merge"},
+		{"an input by another path", dirs[1] + "/.", "is one of the folders to merge"},
+		{"another sweep's results", another, "holds the results of another sweep file or base scenario"},
+		{"results without a journal", noJournal, "holds results (runs.csv) but no journal"},
+	} {
+		before := snapshot(t, c.out)
+		_, err := Merge(dirs, c.out, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "hint:") {
+			t.Errorf("merge into %s: %v, want %q", c.name, err, c.want)
+		}
+		if after := snapshot(t, c.out); after != before {
+			t.Errorf("merge into %s changed it", c.name)
+		}
+	}
+	// Merging again into the merged folder (a requeued merge job) is fine.
+	if _, err := Merge(dirs, out, nil); err != nil {
+		t.Errorf("merging again: %v", err)
+	}
+	sameOutputs(t, whole, out)
 
 	// An unfinished shard: its missing runs are named.
 	data, _ := os.ReadFile(filepath.Join(dirs[1], JournalFile))
