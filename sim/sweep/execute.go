@@ -54,6 +54,11 @@ func Execute(ctx context.Context, sw *Sweep, opt Options) (*Report, error) {
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	unlock, err := Lock(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	h := sw.header(opt.Version, opt.Shard)
 	var shard []int // the runs of the shard
 	for k := h.Shard.Index; k < h.runs(); k += h.Shard.Count {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -192,6 +193,86 @@ func TestInterruptAndResume(t *testing.T) {
 		}
 		sameOutputs(t, whole, dir)
 	}
+}
+
+// TestConcurrentResume: a second process resuming a folder while another
+// writes it (a requeued Slurm task, a Kubernetes retry) is refused with the
+// holder's pid and host, and the sweep finishes as if run once; merge is
+// refused the same way. Without the lock both ran every missing run and the
+// journal held each twice, which every later resume refused.
+func TestConcurrentResume(t *testing.T) {
+	sw := load(t, "testdata/grid.toml")
+	whole := execute(t, sw, Options{Workers: 2})
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	Execute(ctx, sw, Options{Dir: dir, Workers: 1, Version: "test", Done: func(Run) { cancel() }})
+	cancel()
+
+	host, _ := os.Hostname()
+	var second error
+	var secondRep *Report
+	first, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true, Done: func(r Run) {
+		if secondRep == nil {
+			// In the middle of the first: the lock is held by this process.
+			secondRep, second = Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true})
+			if secondRep == nil {
+				secondRep = &Report{}
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("is in use by pid %d on host %s", os.Getpid(), host)
+	if second == nil || !strings.Contains(second.Error(), want) || !strings.Contains(second.Error(), "hint:") {
+		t.Errorf("second resume: %v, want %q", second, want)
+	}
+	if secondRep.Ran != 0 {
+		t.Errorf("the second resume ran %d runs", secondRep.Ran)
+	}
+	if first.Before+first.Ran != 12 {
+		t.Errorf("first resume: %+v", first)
+	}
+	rep, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true})
+	if err != nil || rep.Ran != 0 || rep.Before != 12 {
+		t.Errorf("resuming the finished sweep: %+v, %v", rep, err)
+	}
+	sameOutputs(t, whole, dir)
+
+	// Merge into a folder that is being written is refused too.
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, err := Merge([]string{whole}, dir, nil); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("merge into a locked folder: %v", err)
+	}
+}
+
+// TestDuplicateRowsResume: a journal holding a run twice with the same
+// line (written by two processes before the lock) resumes and gives the
+// same outputs.
+func TestDuplicateRowsResume(t *testing.T) {
+	sw := load(t, "testdata/grid.toml")
+	whole := execute(t, sw, Options{Workers: 2})
+	data, err := os.ReadFile(filepath.Join(whole, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	n := len(lines) - 1 // the last is ""
+	keep := strings.Join(lines[:n-4], "") + lines[n-6] + lines[n-5]
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, JournalFile), []byte(keep), 0o644)
+	rep, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 2, Version: "test", Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Before != 8 || rep.Ran != 4 {
+		t.Errorf("resume: %+v", rep)
+	}
+	sameOutputs(t, whole, dir)
 }
 
 // TestTornJournal cuts the last line of a journal in half, as a crash in

@@ -262,11 +262,18 @@ func parseJournal(path string, data []byte) (*journalData, error) {
 		off += int64(len(l))
 	}
 	j.good = off
-	seen := map[int]bool{}
+	seen := map[int]int{} // run → line
 	for i := n + 1; i < len(lines); i++ {
 		r, err := h.parseRow(lines[i])
-		if err == nil && seen[r.Point*h.Replicates+r.Replicate] {
-			err = errors.New("the run is there twice")
+		dup := false
+		if l, ok := seen[r.Point*h.Replicates+r.Replicate]; ok && err == nil {
+			// A run done twice (by two processes before the folder was
+			// locked) is harmless if it gave the same line: runs are
+			// deterministic.
+			dup = true
+			if lines[i] != lines[l-1] {
+				err = fmt.Errorf("the run is there twice, with another result than on line %d", l)
+			}
 		}
 		if err != nil {
 			if i == len(lines)-1 {
@@ -275,9 +282,12 @@ func parseJournal(path string, data []byte) (*journalData, error) {
 			}
 			return nil, fail(i+1, "%v", err)
 		}
-		seen[r.Point*h.Replicates+r.Replicate] = true
-		j.rows = append(j.rows, r)
 		j.good += int64(len(lines[i]))
+		if dup {
+			continue
+		}
+		seen[r.Point*h.Replicates+r.Replicate] = i + 1
+		j.rows = append(j.rows, r)
 	}
 	return j, nil
 }

@@ -67,6 +67,14 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
+	unlock, err := Lock(out)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := checkMergeOut(dirs, out, &first.header); err != nil {
+		return nil, err // another process wrote it meanwhile
+	}
 	t := first.table()
 	t.Rows = rows
 	t.sort()
@@ -77,7 +85,7 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 	}
 	h := first.header
 	h.Shard = Shard{0, 1}
-	err := output.WriteFile(filepath.Join(out, JournalFile), func(w io.Writer) error {
+	err = output.WriteFile(filepath.Join(out, JournalFile), func(w io.Writer) error {
 		if _, err := w.Write(h.encode()); err != nil {
 			return err
 		}
