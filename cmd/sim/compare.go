@@ -26,7 +26,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	replicates := fs.Int("replicates", 1, "runs of each scenario, with seeds S, S+1, ... (S: --seed, else the first scenario's seed)")
 	out := fs.String("out", "", "write the report to `FILE` (required; .html or .md)")
 	format := fs.String("format", "", "report `format`: html (one self-contained file) or md (Markdown with PNG charts beside it); default from --out")
-	workers := fs.Int("workers", runtime.NumCPU(), "goroutines stepping each run (results do not depend on it)")
+	workers := countFlag(runtime.NumCPU())
+	fs.Var(&workers, "workers", "goroutines stepping each run (results do not depend on it)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -72,7 +73,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	c, err := compare.Simulate(ctx, scenarios, compare.Options{
 		Replicates: *replicates,
 		Seed:       scenarios[0].Seed, // --seed, when given, is already there
-		Workers:    *workers,
+		Workers:    int(workers),
 		Version:    version.String(),
 		Progress:   func(int, int) { bar.Add(1) },
 	})

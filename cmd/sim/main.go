@@ -153,6 +153,23 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// oneFile checks that the positional arguments pos are one file, a what
+// ("scenario file"); otherwise it says what is wrong, prints the usage and
+// returns errUsage.
+func oneFile(fs *flag.FlagSet, pos []string, what string) error {
+	switch len(pos) {
+	case 1:
+		return nil
+	case 0:
+		fmt.Fprintf(fs.Output(), "%s: want a %s, got none\n", fs.Name(), what)
+	default:
+		fmt.Fprintf(fs.Output(), "%s: want one %s, got %d: %s (hint: give other files with their flag; quote a --set value that has spaces)\n",
+			fs.Name(), what, len(pos), strings.Join(pos, " "))
+	}
+	fs.Usage()
+	return errUsage
+}
+
 // multiFlag is a repeatable string flag.
 type multiFlag []string
 
@@ -185,17 +202,18 @@ func (f *shardFlag) Set(v string) (err error) {
 	return err
 }
 
-// workersFlag is a --workers N flag: at least one.
-type workersFlag int
+// countFlag is a flag of a whole number of at least one (--workers N,
+// --households N); 0 means it was not given.
+type countFlag int
 
-func (f *workersFlag) String() string { return strconv.Itoa(int(*f)) }
+func (f *countFlag) String() string { return strconv.Itoa(int(*f)) }
 
-func (f *workersFlag) Set(v string) error {
+func (f *countFlag) Set(v string) error {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
 		return fmt.Errorf("want a whole number of at least 1, got %q", v)
 	}
-	*f = workersFlag(n)
+	*f = countFlag(n)
 	return nil
 }
 

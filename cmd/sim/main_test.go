@@ -25,10 +25,38 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// TestUsageErrors: a wrong command line exits 2 and says what is wrong
+// before the usage.
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"frobnicate"}, {"run"}, {"run", "a.toml", "b.toml"}, {"run", "--workers"}, {"validate"}} {
-		if code, _, _ := sim(t, args...); code != 2 {
-			t.Errorf("sim %q exits %d, want 2", args, code)
+	tiny := "../../sim/engine/testdata/tiny.toml"
+	tests := []struct {
+		args []string
+		want string // in stderr
+	}{
+		{nil, "Usage: sim COMMAND"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"run"}, "sim run: want a scenario file, got none"},
+		{[]string{"run", "a.toml", "b.toml"}, "sim run: want one scenario file, got 2: a.toml b.toml (hint: "},
+		{[]string{"run", "--workers"}, "flag needs an argument: -workers"},
+		{[]string{"validate"}, "sim validate: want a scenario file, got none"},
+		{[]string{"sweep", "a.toml", "b.toml"}, "sim sweep: want one sweep file, got 2"},
+		{[]string{"merge", "d"}, "sim merge: give the shard folders and --out DIR"},
+		{[]string{"bench", tiny, "--repeat", "0"}, "--repeat must be at least 1, got 0"},
+		// --households and --workers must be at least 1 (0 and -5 were ignored).
+		{[]string{"run", tiny, "--households", "0"}, `invalid value "0" for flag -households: want a whole number of at least 1`},
+		{[]string{"run", tiny, "--households", "-5"}, `invalid value "-5" for flag -households`},
+		{[]string{"validate", tiny, "--households", "0"}, `invalid value "0" for flag -households`},
+		{[]string{"compare", tiny, tiny, "--households", "-1", "--out", "x.html"}, `invalid value "-1" for flag -households`},
+		{[]string{"bench", tiny, "--households", "0"}, `invalid value "0" for flag -households`},
+		{[]string{"ablate", tiny, "--households", "0"}, `invalid value "0" for flag -households`},
+		{[]string{"run", tiny, "--workers", "0"}, `invalid value "0" for flag -workers: want a whole number of at least 1`},
+		{[]string{"compare", tiny, tiny, "--workers", "0", "--out", "x.html"}, `invalid value "0" for flag -workers`},
+		{[]string{"bench", tiny, "--workers", "-2"}, `invalid value "-2" for flag -workers`},
+	}
+	for _, tt := range tests {
+		code, _, errOut := sim(t, tt.args...)
+		if code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("sim %q exits %d, want 2, with %q in stderr:\n%s", tt.args, code, tt.want, errOut)
 		}
 	}
 	if code, _, errOut := sim(t, "help", "run"); code != 0 || !strings.Contains(errOut, "-households N") {

@@ -19,13 +19,13 @@ import (
 type scenarioFlags struct {
 	sets       multiFlag
 	seed       optionalInt
-	households int
+	households countFlag
 }
 
 func (f *scenarioFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.sets, "set", "override a scenario parameter: `dotted.key=value` (repeatable; e.g. household.fear_decay=0.2, regions.Moscow.zeal=1)")
 	fs.Var(&f.seed, "seed", "master random `seed` (default: the scenario's)")
-	fs.IntVar(&f.households, "households", 0, "simulate `N` households, every region in proportion (default: the scenario's)")
+	fs.Var(&f.households, "households", "simulate `N` households, every region in proportion (default: the scenario's)")
 }
 
 // load reads the scenario file and applies the flags.
@@ -40,7 +40,7 @@ func (f *scenarioFlags) load(path string) (*scenario.Scenario, error) {
 		changed = true
 	}
 	if f.households > 0 {
-		s.Population.Households = f.households
+		s.Population.Households = int(f.households)
 		changed = true
 	}
 	if changed {
@@ -56,15 +56,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	var sf scenarioFlags
 	sf.register(fs)
 	out := fs.String("out", "", "write outputs into `DIR` (default results/<scenario name>)")
-	workers := fs.Int("workers", runtime.NumCPU(), "goroutines stepping shards of villages in parallel (results do not depend on it)")
+	workers := countFlag(runtime.NumCPU())
+	fs.Var(&workers, "workers", "goroutines stepping shards of villages in parallel (results do not depend on it)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
+	if err := oneFile(fs, pos, "scenario file"); err != nil {
+		return err
 	}
 	s, err := sf.load(pos[0])
 	if err != nil {
@@ -76,7 +76,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 
 	began := time.Now()
-	w, err := engine.New(s, engine.Options{Workers: *workers})
+	w, err := engine.New(s, engine.Options{Workers: int(workers)})
 	if err != nil {
 		return err
 	}
