@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/collsim/collsim/sim/sweep"
 )
@@ -182,9 +183,34 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
-// commandLine returns the command line of a subcommand, for provenance.
+// commandLine returns the command line of a subcommand, for provenance:
+// one line that a POSIX shell (bash, for $'…') reads back as args.
 func commandLine(name string, args []string) string {
-	return "sim " + strings.Join(append([]string{name}, args...), " ")
+	q := []string{"sim", name}
+	for _, a := range args {
+		q = append(q, shellQuote(a))
+	}
+	return strings.Join(q, " ")
+}
+
+// shellQuote quotes s for a shell where it needs it: 'single quotes', or
+// $'…' with escapes where s holds a newline or another control character,
+// so that the quoted form is always one line.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r) || r > 0x7f && unicode.IsPrint(r)) {
+			safe = false
+		}
+	}
+	switch {
+	case safe:
+		return s
+	case strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0:
+		q := strconv.Quote(s)
+		return "$'" + strings.ReplaceAll(q[1:len(q)-1], "'", `\'`) + "'"
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // shardFlag is a --shard I/N flag, checked when it is set.

@@ -232,3 +232,51 @@ func dropLines(b []byte, prefix string) []byte {
 	}
 	return []byte(strings.Join(out, "\n"))
 }
+
+// TestSavedScenarioLoads: the saved scenario.toml loads and reproduces the
+// run whatever the command line held; a newline in a --set value used to
+// end the comment of its header and break the file.
+func TestSavedScenarioLoads(t *testing.T) {
+	for _, desc := range []string{"two\nlines", "a 'quote' and \"another\"", "tab\there, CR\r, bell\a", "back\\slash $HOME `x`", "line\u2028separator"} {
+		a, b := t.TempDir(), t.TempDir()
+		set := "description=" + desc
+		if code, _, e := sim(t, "run", "../../sim/engine/testdata/tiny.toml", "--set", set, "--out", a, "--quiet"); code != 0 {
+			t.Fatalf("--set %q: %s", set, e)
+		}
+		saved := filepath.Join(a, "scenario.toml")
+		if code, _, e := sim(t, "run", saved, "--out", b, "--quiet"); code != 0 {
+			t.Fatalf("--set %q: the saved scenario.toml does not load: %s", set, e)
+		}
+		x, _ := os.ReadFile(filepath.Join(a, "timeseries.csv"))
+		y, _ := os.ReadFile(filepath.Join(b, "timeseries.csv"))
+		if !bytes.Equal(x, y) {
+			t.Errorf("--set %q: rerunning the saved scenario.toml changed timeseries.csv", set)
+		}
+		data, _ := os.ReadFile(saved)
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "# command: ") && !strings.Contains(l, "--set ") {
+				t.Errorf("--set %q: the command line is cut: %q", set, l)
+			}
+		}
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain.toml":      "plain.toml",
+		"a=b,c":           "a=b,c",
+		"":                "''",
+		"two words":       "'two words'",
+		"it's":            `'it'\''s'`,
+		"two\nlines":      `$'two\nlines'`,
+		"it's\tnot":       `$'it\'s\tnot'`,
+		"Нижняя Волга=1":  "'Нижняя Волга=1'",
+		"Нижняя_Волга=1":  "Нижняя_Волга=1",
+		"$HOME":           "'$HOME'",
+		"line\u2028break": `$'line\u2028break'`,
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
