@@ -113,6 +113,10 @@ start = "1929-06-01"
 			[]string{"deep.toml:15:", "x[0][0]", "nested more than 64 levels deep", "hint:"}},
 		{"huge.toml", valid + "# " + strings.Repeat("x", 1<<20) + "\n", nil,
 			[]string{"huge.toml:", "larger than 1024 KiB", "hint:"}},
+		{"name-path.toml", strings.Replace(valid, `name = "bad"`, `name = "../../../../elsewhere/x"`, 1), nil,
+			[]string{"name-path.toml:1:", "name", "holds a slash", "hint:"}},
+		{"name-dots.toml", strings.Replace(valid, `name = "bad"`, `name = ".."`, 1), nil,
+			[]string{"name-dots.toml:1:", "name", `".." is not a name`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -250,6 +250,18 @@ A = "1930-02-01"
 			`--set seed=-1: seed: -1 is out of range [0, 9223372036854775807]`,
 		},
 	},
+	// A name is the folder under results/: it was used as a path.
+	{
+		name: "names that are not folder names",
+		src:  "name = \"../../../../elsewhere/x\"\n" + regionsOK,
+		want: []string{`bad.toml:1: name: "../../../../elsewhere/x" holds a slash: a name is not a path (hint: `},
+	},
+	{name: "name ..", src: "name = \"..\"\n" + regionsOK, want: []string{`bad.toml:1: name: ".." is not a name`}},
+	{name: "empty name", src: "name = \"\"\n" + regionsOK, want: []string{`bad.toml:1: name: the name is empty`}},
+	{name: "hidden name", src: "name = \".x\"\n" + regionsOK, want: []string{`bad.toml:1: name: ".x" starts with a dot`}},
+	{name: "name with a backslash", src: "name = 'a\\b'\n" + regionsOK, want: []string{`holds a slash`}},
+	{name: "name with a newline", src: "name = \"a\\nb\"\n" + regionsOK, want: []string{`bad.toml:1: name: "a\nb" holds a control character`}},
+	{name: "name set to a path", src: regionsOK, set: []string{"name=/tmp/x"}, want: []string{`--set name=/tmp/x: name: "/tmp/x" holds a slash`}},
 	// Nested 30,000 deep in 60 KB: it took 4 s and 1.4 GB (arrays) and 33 GB (a dotted key).
 	{
 		name: "arrays nested too deep",

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/collsim/collsim/internal/strict"
 	"github.com/collsim/collsim/sim/calendar"
@@ -43,6 +44,9 @@ func (c *checker) fail(key, msg, hint string) {
 func validate(s *Scenario, pos strict.Positions) ErrorList {
 	c := &checker{pos: pos}
 	schema.Ranges(reflect.ValueOf(s).Elem(), func(key, msg string) { c.fail(key, msg, "") })
+	if msg, hint := CheckName(s.Name); msg != "" {
+		c.fail("name", msg, hint)
+	}
 	c.dates(s)
 	c.shares(s)
 	c.regions(s)
@@ -54,6 +58,29 @@ func validate(s *Scenario, pos strict.Positions) ErrorList {
 		c.fail("cadre.deport_share", "arrest_share + deport_share is more than 1", "they sum to "+fmtSum(sum))
 	}
 	return c.errs
+}
+
+// CheckName checks that name, of a scenario or a sweep, can name its
+// default output folder, results/<name>: one folder name, not "." or "..",
+// not hidden, without a slash, a backslash or a control character, at most
+// 100 bytes. It returns a message and a hint, or "" if the name is fine.
+func CheckName(name string) (msg, hint string) {
+	hint = "the name is the folder of the outputs under results/: use letters, digits, spaces, - and _"
+	switch {
+	case name == "":
+		return "the name is empty", hint
+	case name == "." || name == "..":
+		return fmt.Sprintf("%q is not a name", name), hint
+	case strings.ContainsAny(name, `/\`):
+		return fmt.Sprintf("%q holds a slash: a name is not a path", name), hint + "; choose the folder with --out"
+	case strings.HasPrefix(name, "."):
+		return fmt.Sprintf("%q starts with a dot", name), hint
+	case strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) >= 0:
+		return fmt.Sprintf("%q holds a control character", name), hint
+	case len(name) > 100:
+		return fmt.Sprintf("the name is %d bytes long, more than 100", len(name)), hint
+	}
+	return "", ""
 }
 
 // dates checks the run's dates and the agricultural calendar.
