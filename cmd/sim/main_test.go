@@ -115,6 +115,8 @@ start = "1929-06-01"
 			[]string{"huge.toml:", "larger than 1024 KiB", "hint:"}},
 		{"name-path.toml", strings.Replace(valid, `name = "bad"`, `name = "../../../../elsewhere/x"`, 1), nil,
 			[]string{"name-path.toml:1:", "name", "holds a slash", "hint:"}},
+		{"too-long.toml", strings.Replace(valid, `end = "1929-12-01"`, `end = "9999-12-31"`, 1), nil,
+			[]string{"too-long.toml:3:", "end", "longer than 20 years", "hint:"}},
 		{"name-dots.toml", strings.Replace(valid, `name = "bad"`, `name = ".."`, 1), nil,
 			[]string{"name-dots.toml:1:", "name", `".." is not a name`}},
 	}

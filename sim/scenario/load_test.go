@@ -250,6 +250,17 @@ A = "1930-02-01"
 			`--set seed=-1: seed: -1 is out of range [0, 9223372036854775807]`,
 		},
 	},
+	// A run longer than MaxYears (end = "9999-12-31" took 4 GB).
+	{
+		name: "a run too long",
+		src:  "start = \"1929-06-01\"\nend = \"9999-12-31\"\n" + regionsOK,
+		want: []string{`bad.toml:2: end: the run from 1929-06-01 to 9999-12-31 is longer than 20 years, the most collsim runs (hint: end on or before 1949-06-01)`},
+	},
+	{
+		name: "a run a day too long",
+		src:  "start = \"1929-06-01\"\nend = \"1949-06-02\"\n" + regionsOK,
+		want: []string{`bad.toml:2: end: the run from 1929-06-01 to 1949-06-02 is longer than 20 years`},
+	},
 	// A name is the folder under results/: it was used as a path.
 	{
 		name: "names that are not folder names",
@@ -461,5 +472,14 @@ func TestValidate(t *testing.T) {
 	checkErrors(t, err, []string{"household.land.middle: -1 is out of range [0, 1000]", "regions[0].zeal: 21 is out of range [0, 20]"})
 	if e := err.(ErrorList)[0]; e.File != "" || e.Line != 0 || e.Key != "household.land.middle" {
 		t.Errorf("got %+v, want only a key", e)
+	}
+}
+
+// TestMaxYears: a run of exactly MaxYears is accepted; a day more is not
+// (brokenTests).
+func TestMaxYears(t *testing.T) {
+	src := "start = \"1929-06-01\"\nend = \"1949-06-01\"\n" + regionsOK
+	if _, err := Parse("long.toml", []byte(src)); err != nil {
+		t.Errorf("a run of %d years: %v", MaxYears, err)
 	}
 }

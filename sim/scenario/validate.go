@@ -14,6 +14,12 @@ import (
 	"github.com/collsim/collsim/sim/calendar"
 )
 
+// MaxYears is the longest run, from start to end, that a scenario may ask
+// for. The campaign took under two years; every week's outputs are kept in
+// memory until the run ends, so memory and timeseries.csv grow with the
+// length (end = "9999-12-31" took 4 GB and wrote 500 MB).
+const MaxYears = 20
+
 // tolerance is how far shares may sum from 1.
 const tolerance = 1e-6
 
@@ -90,6 +96,9 @@ func (c *checker) dates(s *Scenario) {
 		c.fail("start", "the start date is not set", `set start = "YYYY-MM-DD"`)
 	case !s.End.After(s.Start):
 		c.fail("end", fmt.Sprintf("end %s is not after the start", s.End), "the scenario starts on "+s.Start.String())
+	case s.End.After(s.Start.AddYears(MaxYears)):
+		c.fail("end", fmt.Sprintf("the run from %s to %s is longer than %d years, the most collsim runs", s.Start, s.End, MaxYears),
+			"end on or before "+s.Start.AddYears(MaxYears).String())
 	}
 	if u := s.UrbanArrival; !u.IsZero() && (u.Before(s.Start) || u.After(s.End)) {
 		c.fail("urban_arrival", fmt.Sprintf("%s is outside the run", u), fmt.Sprintf("set a date from %s to %s, or \"\" for never", s.Start, s.End))
