@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	sim run FILE.toml [--out DIR] [--seed N] [--workers N] [--households N] [--set key=value ...]
+//	sim run FILE.toml [--out DIR] [--force] [--seed N] [--workers N] [--households N] [--set key=value ...]
 //	sim validate FILE.toml [--set key=value ...]
 //	sim sweep SWEEP.toml [--workers N] [--out DIR] [--resume] [--shard I/N] [--dry-run]
 //	sim merge DIR... --out DIR

@@ -59,6 +59,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	workers := countFlag(runtime.NumCPU())
 	fs.Var(&workers, "workers", "goroutines stepping shards of villages in parallel (results do not depend on it)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	force := fs.Bool("force", false, "write into an --out folder that holds other files, beside them")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -73,6 +74,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("results", s.Name)
+	}
+	others, err := checkRunOut(dir, *force)
+	if err != nil {
+		return err
 	}
 
 	began := time.Now()
@@ -92,7 +97,18 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("interrupted: %w (nothing written)", err)
 	}
 	command := commandLine("run", args)
-	sum, err := output.WriteRun(dir, s, res, version.String(), command)
+	var sum *output.Summary
+	write := func(d string) (err error) {
+		sum, err = writeRun(d, s, res, version.String(), command)
+		return err
+	}
+	if others {
+		// --force: the run's files among others, each replaced whole.
+		removeRunTemps(dir)
+		err = write(dir)
+	} else {
+		err = writeRunDir(dir, write)
+	}
 	if err != nil {
 		return err
 	}
@@ -101,6 +117,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// writeRun writes the outputs of a run into a folder (a variable for tests
+// that make it fail).
+var writeRun = output.WriteRun
 
 // printSummary prints a short human summary of a run.
 func printSummary(w io.Writer, s *scenario.Scenario, sum *output.Summary, dir string, took time.Duration) {
