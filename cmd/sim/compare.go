@@ -49,6 +49,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		bad = fmt.Sprintf("--replicates %d: want 1 to 1000", *replicates)
 	case *format != "html" && *format != "md":
 		bad = fmt.Sprintf("--format %q: want html or md", *format)
+	case isDir(*out):
+		bad = fmt.Sprintf("--out %s is a folder: give the report's file (hint: --out %s)", *out, filepath.Join(*out, "report."+*format))
 	}
 	if bad != "" {
 		fmt.Fprintf(stderr, "sim compare: %s\n", bad)
@@ -93,6 +95,12 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s\n  report: %s\n", c.Paragraph(), *out)
 	}
 	return nil
+}
+
+// isDir reports whether path is an existing folder.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // writeReport writes the comparison to path as HTML, or as Markdown with a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -52,6 +53,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", tiny, "--workers", "0"}, `invalid value "0" for flag -workers: want a whole number of at least 1`},
 		{[]string{"compare", tiny, tiny, "--workers", "0", "--out", "x.html"}, `invalid value "0" for flag -workers`},
 		{[]string{"bench", tiny, "--workers", "-2"}, `invalid value "-2" for flag -workers`},
+		// It said only "rename … file exists" after every run.
+		{[]string{"compare", tiny, tiny, "--out", t.TempDir()}, "is a folder: give the report's file (hint: --out "},
 	}
 	for _, tt := range tests {
 		code, _, errOut := sim(t, tt.args...)
@@ -117,6 +120,10 @@ start = "1929-06-01"
 			[]string{"name-path.toml:1:", "name", "holds a slash", "hint:"}},
 		{"too-long.toml", strings.Replace(valid, `end = "1929-12-01"`, `end = "9999-12-31"`, 1), nil,
 			[]string{"too-long.toml:3:", "end", "longer than 20 years", "hint:"}},
+		{"bad-date.toml", strings.Replace(valid, `start = "1929-06-01"`, `start = 1929-02-30`, 1), nil,
+			[]string{"bad-date.toml:2:", "start", "1929-02-30", "hint:"}},
+		{"overflow.toml", valid + "seed = 99999999999999999999\n", nil,
+			[]string{"overflow.toml:15:", "seed", "out of range", "hint:"}},
 		{"name-dots.toml", strings.Replace(valid, `name = "bad"`, `name = ".."`, 1), nil,
 			[]string{"name-dots.toml:1:", "name", `".." is not a name`}},
 	}
@@ -140,6 +147,18 @@ start = "1929-06-01"
 			}
 		})
 	}
+	// Thousands of problems: the first 50, and how many more.
+	t.Run("many-unknown-keys", func(t *testing.T) {
+		var b strings.Builder
+		for i := range 2000 {
+			fmt.Fprintf(&b, "k%d = 1\n", i)
+		}
+		code, _, errOut := sim(t, "validate", write("many.toml", valid+b.String()))
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if code != 1 || len(lines) != 51 || !strings.Contains(lines[50], "… and 1950 more problems") || !strings.Contains(lines[0], "many.toml:15: phases[0].k0: unknown key") {
+			t.Errorf("exit %d, %d lines:\n%s\n…\n%s", code, len(lines), lines[0], lines[len(lines)-1])
+		}
+	})
 	t.Run("missing-file", func(t *testing.T) {
 		code, _, errOut := sim(t, "run", filepath.Join(dir, "nowhere.toml"))
 		if code != 1 || !strings.Contains(errOut, "nowhere.toml") || !strings.Contains(errOut, "no such file") {

@@ -110,3 +110,38 @@ func TestFileSize(t *testing.T) {
 		}
 	}
 }
+
+// TestParseErrorKeys: a syntax error the TOML parser reports names the key
+// on its line, with a hint where one helps (a date that does not exist and
+// an integer overflow named only the line).
+func TestParseErrorKeys(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"a = 1\nstart = 1929-02-30\n", `t.toml:2: start: invalid datetime: "1929-02-30" (hint: a date is YYYY-MM-DD and must exist`},
+		{"[t]\nseed = 99999999999999999999\n", `t.toml:2: t.seed: 99999999999999999999 is out of range for int64 (hint: whole numbers go from`},
+		{"x = { a = 1, b = 99999999999999999999 }\n", `t.toml:1: x: 99999999999999999999 is out of range`},
+		{"x = [1,\n  99999999999999999999]\n", `t.toml:2: x[1]: 99999999999999999999 is out of range`},
+		{"a = \n", `t.toml:1: a: expected value but found '\n' instead`},
+	}
+	for _, tt := range tests {
+		_, errs := Decode("t.toml", []byte(tt.src))
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.src, errs, tt.want)
+		}
+	}
+}
+
+// TestErrorListCap: at most MaxErrors problems are written, then how many
+// more there are.
+func TestErrorListCap(t *testing.T) {
+	var l ErrorList
+	for i := range MaxErrors + 7 {
+		l = append(l, &Error{File: "f", Line: i + 1, Msg: "bad"})
+	}
+	lines := strings.Split(l.Error(), "\n")
+	if len(lines) != MaxErrors+1 || lines[MaxErrors] != "… and 7 more problems (fix these first)" || lines[MaxErrors-1] != "f:50: bad" {
+		t.Errorf("%d lines, ending %q", len(lines), lines[len(lines)-1])
+	}
+	if got := l[:MaxErrors].Error(); strings.Count(got, "\n") != MaxErrors-1 {
+		t.Errorf("%d problems written as %d lines", MaxErrors, strings.Count(got, "\n")+1)
+	}
+}

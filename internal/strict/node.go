@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 )
@@ -112,7 +113,7 @@ func Decode(name string, data []byte) (*Node, ErrorList) {
 	if _, err := toml.Decode(string(data), &m); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, ErrorList{{File: name, Line: pe.Position.Line, Msg: pe.Message}}
+			return nil, ErrorList{{File: name, Line: pe.Position.Line, Key: keyOnLine(sc.lines, pe.Position.Line), Msg: pe.Message, Hint: parseHint(pe.Message)}}
 		}
 		return nil, ErrorList{{File: name, Msg: err.Error()}}
 	}
@@ -121,6 +122,52 @@ func Decode(name string, data []byte) (*Node, ErrorList) {
 		return nil, ErrorList{{File: name, Key: k, Msg: fmt.Sprintf("nested more than %d levels deep", MaxDepth)}}
 	}
 	return build(m, "", Pos{File: name}, sc.lines), nil
+}
+
+// keyOnLine returns the key set on line, to name it in a syntax error: the
+// one key there, or what the keys there share ("x" for x = { a = 1, b = 2 }),
+// or "" if there is none.
+func keyOnLine(lines map[string]int, line int) string {
+	var on []string
+	for k, l := range lines {
+		if l == line {
+			on = append(on, k)
+		}
+	}
+	if len(on) == 0 {
+		return ""
+	}
+	slices.Sort(on)
+	key := on[len(on)-1]
+	for _, k := range on[:len(on)-1] {
+		for !Within(key, k) {
+			k = ParentKey(k)
+			if k == "" {
+				return ""
+			}
+		}
+		if len(k) < len(key) {
+			key = k
+		}
+	}
+	return key
+}
+
+// Within reports whether the path key is path p or lies under it.
+func Within(key, p string) bool {
+	rest, ok := strings.CutPrefix(key, p)
+	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
+}
+
+// parseHint returns a hint for a message of the TOML parser, or "".
+func parseHint(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "invalid datetime"):
+		return "a date is YYYY-MM-DD and must exist: 1930-02-28, not 1930-02-30"
+	case strings.Contains(msg, "out of range for int64"):
+		return "whole numbers go from -9223372036854775808 to 9223372036854775807"
+	}
+	return ""
 }
 
 // deeper reports whether a value decoded by toml nests more than limit

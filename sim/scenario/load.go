@@ -34,7 +34,7 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 	errs = append(errs, berrs...)
 	for _, e := range validate(&s, pos) {
 		// What the binder could not set keeps its default: say no more of it.
-		if !slices.ContainsFunc(berrs, func(b *Error) bool { return within(e.Key, b.Key) }) {
+		if !slices.ContainsFunc(berrs, func(b *Error) bool { return strict.Within(e.Key, b.Key) }) {
 			errs = append(errs, e)
 		}
 	}
@@ -43,12 +43,6 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 		return nil, errs
 	}
 	return &s, nil
-}
-
-// within reports whether the path key is path p or lies under it.
-func within(key, p string) bool {
-	rest, ok := strings.CutPrefix(key, p)
-	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
 }
 
 // parseTree reads a file into a tree of nodes and lays it over the file it
