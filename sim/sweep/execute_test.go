@@ -275,6 +275,62 @@ func TestDuplicateRowsResume(t *testing.T) {
 	sameOutputs(t, whole, dir)
 }
 
+// TestResumeChecksJournal: resume refuses a journal whose rows were
+// edited — a parameter that is not its point's, NaN where no run gives it,
+// a number spelled as sim does not write it, infinity — or whose header
+// lost a line, naming the line; it used to take them into runs.csv (and
+// said "sweep journal: <nil>" for a missing hash line).
+func TestResumeChecksJournal(t *testing.T) {
+	sw := load(t, "testdata/grid.toml")
+	whole := execute(t, sw, Options{Workers: 2})
+	data, err := os.ReadFile(filepath.Join(whole, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	first := 0 // the line of the first run, 0-based
+	for strings.HasPrefix(lines[first], "#") || strings.HasPrefix(lines[first], "point,") {
+		first++
+	}
+	// edit returns the journal with the k-th field of the first run replaced.
+	edit := func(k int, v string) string {
+		rec := strings.Split(strings.TrimSuffix(lines[first], "\n"), ",")
+		rec[k] = v
+		return strings.Join(lines[:first], "") + strings.Join(rec, ",") + "\n" + strings.Join(lines[first+1:], "")
+	}
+	rec := strings.Split(strings.TrimSuffix(lines[first], "\n"), ",")
+	at := fmt.Sprintf("journal.csv:%d: ", first+1)
+	tests := []struct{ name, journal, want string }{
+		{"a parameter edited", edit(4, "7"), at + "point " + rec[0] + " has regions.Moscow.zeal = 7, but the sweep gives "},
+		{"an output NaN", edit(5, "NaN"), at + "output peak_share is NaN, which no run gives (hint: "},
+		{"an output spelled another way", edit(5, rec[5]+"0"), at + "output peak_share is written"},
+		{"an output infinite", edit(6, "+Inf"), at + "output moscow_may is +Inf"},
+		{"no hash line", strings.Replace(string(data), lines[2], "", 1), `has no "# hash:" line`},
+	}
+	if !strings.Contains(lines[2], "# hash:") {
+		t.Fatalf("line 3 of the journal is %q", lines[2])
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, JournalFile), []byte(tt.journal), 0o644)
+			_, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("resume: %v, want %q", err, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, RunsFile)); err == nil {
+				t.Error("runs.csv was written")
+			}
+		})
+	}
+	// share_at_halt may be NaN (no halt): such a journal resumes.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, JournalFile), []byte(edit(7, "NaN")), 0o644)
+	if _, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true}); err != nil {
+		t.Errorf("a NaN share_at_halt: %v", err)
+	}
+}
+
 // TestTornJournal cuts the last line of a journal in half, as a crash in
 // the middle of a write would, and checks that resume redoes that run.
 func TestTornJournal(t *testing.T) {
