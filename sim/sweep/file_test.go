@@ -226,6 +226,11 @@ var brokenTests = []struct {
 		want: []string{`bad.toml:1: name: "../../../../elsewhere/x" holds a slash: a name is not a path (hint: `},
 	},
 	{
+		name: "nested too deep",
+		src:  head + "x = " + strings.Repeat("[", 30000) + strings.Repeat("]", 30000) + "\n",
+		want: []string{"bad.toml:4: x" + strings.Repeat("[0]", 19) + "…: nested more than 64 levels deep (hint: "},
+	},
+	{
 		name: "a name that is ..",
 		src:  strings.Replace(head, `"t"`, `".."`, 1) + param + out,
 		want: []string{`bad.toml:1: name: ".." is not a name (hint: the name is the folder of the outputs under results/`},
