@@ -115,7 +115,7 @@ start = "1929-06-01"
 		{"deep.toml", valid + "x = " + strings.Repeat("[", 30000) + strings.Repeat("]", 30000) + "\n", nil,
 			[]string{"deep.toml:15:", "x[0][0]", "nested more than 64 levels deep", "hint:"}},
 		{"huge.toml", valid + "# " + strings.Repeat("x", 1<<20) + "\n", nil,
-			[]string{"huge.toml:", "larger than 1024 KiB", "hint:"}},
+			[]string{"huge.toml:", "larger than 1 MiB", "hint:"}},
 		{"name-path.toml", strings.Replace(valid, `name = "bad"`, `name = "../../../../elsewhere/x"`, 1), nil,
 			[]string{"name-path.toml:1:", "name", "holds a slash", "hint:"}},
 		{"too-long.toml", strings.Replace(valid, `end = "1929-12-01"`, `end = "9999-12-31"`, 1), nil,

@@ -84,7 +84,7 @@ func TestFileSize(t *testing.T) {
 	for i := range big {
 		big[i] = '\n'
 	}
-	if _, errs := Decode("big.toml", big); len(errs) != 1 || !strings.Contains(errs[0].Error(), "big.toml: the file is larger than 1024 KiB") {
+	if _, errs := Decode("big.toml", big); len(errs) != 1 || !strings.Contains(errs[0].Error(), "big.toml: the file is larger than 1 MiB") {
 		t.Errorf("Decode of %d bytes: %v", len(big), errs)
 	}
 	if _, errs := Decode("ok.toml", big[:MaxFileSize]); errs != nil {
@@ -96,7 +96,7 @@ func TestFileSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct{ path, want string }{
-		{path, path + ": the file is larger than 1024 KiB, the most collsim reads (hint: "},
+		{path, path + ": the file is larger than 1 MiB, the most collsim reads (hint: "},
 		{dir, dir + ": not a regular file"},
 		{filepath.Join(dir, "none.toml"), "none.toml: no such file or directory"},
 	}

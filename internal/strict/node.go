@@ -38,7 +38,7 @@ type Node struct {
 const MaxFileSize = 1 << 20
 
 // errTooLarge is the message for a file over MaxFileSize.
-var errTooLarge = fmt.Errorf("the file is larger than %d KiB, the most collsim reads", MaxFileSize>>10)
+var errTooLarge = fmt.Errorf("the file is larger than %d MiB, the most collsim reads", MaxFileSize>>20)
 
 // tooLargeHint is the hint for a file over MaxFileSize.
 const tooLargeHint = "is it the file you meant? scenario, sweep, target and calibration files are a few KB"
@@ -119,7 +119,7 @@ func Decode(name string, data []byte) (*Node, ErrorList) {
 	}
 	if k, ok := deeper(m, MaxDepth); ok {
 		// The scanner reads TOML loosely; the parser has the last word.
-		return nil, ErrorList{{File: name, Key: k, Msg: fmt.Sprintf("nested more than %d levels deep", MaxDepth)}}
+		return nil, ErrorList{{File: name, Line: sc.lines[k], Key: k, Msg: fmt.Sprintf("nested more than %d levels deep", MaxDepth)}}
 	}
 	return build(m, "", Pos{File: name}, sc.lines), nil
 }
