@@ -1,8 +1,10 @@
 package strict
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -143,5 +145,41 @@ func TestErrorListCap(t *testing.T) {
 	}
 	if got := l[:MaxErrors].Error(); strings.Count(got, "\n") != MaxErrors-1 {
 		t.Errorf("%d problems written as %d lines", MaxErrors, strings.Count(got, "\n")+1)
+	}
+}
+
+// TestMergeWide merges two arrays of 20,000 named tables (a base and a
+// child that extends it, each under MaxFileSize): each child element lands
+// on the element of its name, new names are appended, and a name given
+// twice in the child merges into the first. Looking names up one by one
+// made this quadratic: 8 s for these files, 4 minutes for 50,000.
+func TestMergeWide(t *testing.T) {
+	const n = 20000
+	var b, c strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "[[items]]\nname = \"i%d\"\nsize = %d\n", i, i%100)
+		fmt.Fprintf(&c, "[[items]]\nname = \"i%d\"\ncolor = \"c%d\"\n", n-1-i, i)
+	}
+	c.WriteString("[[items]]\nname = \"new\"\n[[items]]\nname = \"new\"\ncolor = \"blue\"\n")
+	base, errs := Decode("base.toml", []byte(b.String()))
+	child, errs2 := Decode("child.toml", []byte(c.String()))
+	if errs != nil || errs2 != nil {
+		t.Fatal(errs, errs2)
+	}
+	var d doc
+	if _, errs := testSchema.Bind(reflect.ValueOf(&d).Elem(), Merge(base, child)); errs != nil {
+		t.Fatal(errs)
+	}
+	if len(d.Items) != n+1 {
+		t.Fatalf("%d items, want %d", len(d.Items), n+1)
+	}
+	for _, k := range []int{0, 1, n / 2, n - 1} {
+		want := item{Name: fmt.Sprintf("i%d", k), Size: float64(k % 100), Color: fmt.Sprintf("c%d", n-1-k)}
+		if d.Items[k] != want {
+			t.Errorf("item %d: %+v, want %+v", k, d.Items[k], want)
+		}
+	}
+	if last := d.Items[n]; last != (item{Name: "new", Size: 1, Color: "blue"}) {
+		t.Errorf("the new item: %+v", last)
 	}
 }

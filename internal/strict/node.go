@@ -299,13 +299,18 @@ func Merge(base, child *Node) *Node {
 		return n
 	case base.kind == arrayNode && child.kind == arrayNode && len(child.elems) > 0 && base.named() && child.named():
 		n := &Node{kind: arrayNode, pos: child.pos, elems: slices.Clone(base.elems)}
+		at := make(map[string]int, len(n.elems)) // name → first element so named
+		for i := len(n.elems) - 1; i >= 0; i-- {
+			name, _ := n.elems[i].name()
+			at[name] = i
+		}
 		for _, c := range child.elems {
 			name, _ := c.name()
-			i := slices.IndexFunc(n.elems, func(b *Node) bool { s, _ := b.name(); return s == name })
-			if i < 0 {
-				n.elems = append(n.elems, c)
-			} else {
+			if i, ok := at[name]; ok {
 				n.elems[i] = Merge(n.elems[i], c)
+			} else {
+				at[name] = len(n.elems)
+				n.elems = append(n.elems, c)
 			}
 		}
 		return n
