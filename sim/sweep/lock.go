@@ -29,10 +29,15 @@ func Lock(dir string) (unlock func(), err error) {
 	f, err := tryLock(path)
 	if errors.Is(err, errLocked) {
 		holder := "another process"
-		if b, err := os.ReadFile(path); err == nil {
-			if h := describeHolder(string(b)); h != "" {
-				holder = h
+		// The holder writes its note just after it takes the lock.
+		for try := 0; try < 5 && holder == "another process"; try++ {
+			if b, err := os.ReadFile(path); err == nil {
+				if h := describeHolder(string(b)); h != "" {
+					holder = h
+					break
+				}
 			}
+			time.Sleep(20 * time.Millisecond)
 		}
 		return nil, fmt.Errorf("%s is in use by %s (lock file %s): two processes must not write one sweep (hint: wait for it to finish or stop it; a requeued job whose old copy still runs should be cancelled)", dir, holder, path)
 	}
