@@ -9,7 +9,8 @@
 #
 # Then it checks formatting and vet, runs the whole suite (including the
 # pattern tests against history and the browser and Slurm tests), and runs
-# the concurrent code again under the race detector (-short).
+# the concurrent code again under the race detector (-short), then every
+# fuzz target for a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -100,5 +101,18 @@ go test -count=1 -timeout 20m ./...
 
 log "go test -race -short ./..."
 go test -count=1 -race -short -timeout 20m ./...
+
+# Every fuzz target, briefly (FUZZTIME each, 8s by default: about 2.5
+# minutes in all). go test -fuzz takes one target at a time; targets are
+# found by name in the test files, so that a new one runs without an edit
+# here. A failure leaves its input in the package's testdata/fuzz/.
+log "fuzz: every target for ${FUZZTIME:-8s}"
+for file in $(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do
+	pkg=./$(dirname "${file#./}")
+	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
+		echo "$pkg $target"
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-8s}" "$pkg"
+	done
+done
 
 log "all tests passed"

@@ -20,15 +20,20 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", "FILE.toml [flags]", stderr)
 	var sf scenarioFlags
 	sf.register(fs)
-	workers := fs.Int("workers", runtime.NumCPU(), "compare 1 worker with `N`")
+	workers := countFlag(runtime.NumCPU())
+	fs.Var(&workers, "workers", "compare 1 worker with `N`")
 	repeat := fs.Int("repeat", 3, "runs of each configuration; the median is reported")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || *repeat < 1 || *workers < 1 {
+	if *repeat < 1 {
+		fmt.Fprintf(stderr, "sim bench: --repeat must be at least 1, got %d\n", *repeat)
 		fs.Usage()
 		return errUsage
+	}
+	if err := oneFile(fs, pos, "scenario file"); err != nil {
+		return err
 	}
 	s, err := sf.load(pos[0])
 	if err != nil {
@@ -38,8 +43,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%s: %d households, %d CPUs (GOMAXPROCS %d), %s\n", s.Name, n, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(stdout, "%-8s %10s %10s %14s %18s %12s\n", "workers", "build s", "run s", "ns/hh-step", "household-steps/s", "peak RSS MB")
 	configs := []int{1}
-	if *workers > 1 {
-		configs = append(configs, *workers)
+	if int(workers) > 1 {
+		configs = append(configs, int(workers))
 	}
 	runTime := map[int]time.Duration{}
 	var steps int
@@ -66,9 +71,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%-8d %10.3f %10.3f %14.1f %18.3g %12.0f\n", k, b.Seconds(), r.Seconds(),
 			float64(r.Nanoseconds())/hs, hs/r.Seconds(), peakRSS())
 	}
-	if *workers > 1 {
-		eff := runTime[1].Seconds() / (float64(*workers) * runTime[*workers].Seconds())
-		fmt.Fprintf(stdout, "parallel efficiency 1 → %d workers: %.0f%% (speed-up %.2f×)\n", *workers, 100*eff, runTime[1].Seconds()/runTime[*workers].Seconds())
+	if int(workers) > 1 {
+		eff := runTime[1].Seconds() / (float64(workers) * runTime[int(workers)].Seconds())
+		fmt.Fprintf(stdout, "parallel efficiency 1 → %d workers: %.0f%% (speed-up %.2f×)\n", int(workers), 100*eff, runTime[1].Seconds()/runTime[int(workers)].Seconds())
 	}
 	floor := memoryFloor(n)
 	best := runTime[configs[len(configs)-1]]

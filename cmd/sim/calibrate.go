@@ -23,7 +23,7 @@ func cmdCalibrate(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&targetFiles, "targets", "a target `file` (repeatable); its targets of role fit drive the calibration")
 	params := fs.String("params", "", "the calibration `file`: the parameters' priors and the ABC-SMC settings (required)")
 	out := fs.String("out", "", "write into `DIR` (default results/<scenario name>-calibration)")
-	workers := workersFlag(runtime.NumCPU())
+	workers := countFlag(runtime.NumCPU())
 	fs.Var(&workers, "workers", "runs at a time, each on one core (results do not depend on it)")
 	resume := fs.Bool("resume", false, "finish the calibration in the output folder: run only what is missing")
 	var shard shardFlag

@@ -29,7 +29,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	posterior := fs.String("posterior", "", "draw each replicate's parameters from the final generation of the calibration's `PARTICLES.csv` (by weight, seeded by S): replicate i of every scenario runs with set i, and intervals become the 95% posterior band of the runs")
 	out := fs.String("out", "", "write the report to `FILE` (required; .html or .md)")
 	format := fs.String("format", "", "report `format`: html (one self-contained file) or md (Markdown with PNG charts beside it); default from --out")
-	workers := fs.Int("workers", runtime.NumCPU(), "goroutines stepping each run (results do not depend on it)")
+	workers := countFlag(runtime.NumCPU())
+	fs.Var(&workers, "workers", "goroutines stepping each run (results do not depend on it)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -54,6 +55,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		bad = fmt.Sprintf("--replicates %d: want 1 to 1000", *replicates)
 	case *format != "html" && *format != "md":
 		bad = fmt.Sprintf("--format %q: want html or md", *format)
+	case isDir(*out):
+		bad = fmt.Sprintf("--out %s is a folder: give the report's file (hint: --out %s)", *out, filepath.Join(*out, "report."+*format))
 	}
 	if bad != "" {
 		fmt.Fprintf(stderr, "sim compare: %s\n", bad)
@@ -88,7 +91,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		Replicates: *replicates,
 		Seed:       scenarios[0].Seed, // --seed, when given, is already there
 		Posterior:  sets,
-		Workers:    *workers,
+		Workers:    int(workers),
 		Version:    version.String(),
 		Progress:   func(int, int) { bar.Add(1) },
 	})
@@ -118,6 +121,12 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// isDir reports whether path is an existing folder.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // writeReport writes the comparison to path as HTML, or as Markdown with a

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	sim run FILE.toml [--out DIR] [--seed N] [--workers N] [--households N] [--set key=value ...]
+//	sim run FILE.toml [--out DIR] [--force] [--seed N] [--workers N] [--households N] [--set key=value ...]
 //	sim validate FILE.toml [--set key=value ...]
 //	sim sweep SWEEP.toml [--workers N] [--out DIR] [--resume] [--shard I/N] [--dry-run]
 //	sim merge DIR... --out DIR
@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/collsim/collsim/sim/sweep"
 )
@@ -153,6 +154,23 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// oneFile checks that the positional arguments pos are one file, a what
+// ("scenario file"); otherwise it says what is wrong, prints the usage and
+// returns errUsage.
+func oneFile(fs *flag.FlagSet, pos []string, what string) error {
+	switch len(pos) {
+	case 1:
+		return nil
+	case 0:
+		fmt.Fprintf(fs.Output(), "%s: want a %s, got none\n", fs.Name(), what)
+	default:
+		fmt.Fprintf(fs.Output(), "%s: want one %s, got %d: %s (hint: give other files with their flag; quote a --set value that has spaces)\n",
+			fs.Name(), what, len(pos), strings.Join(pos, " "))
+	}
+	fs.Usage()
+	return errUsage
+}
+
 // multiFlag is a repeatable string flag.
 type multiFlag []string
 
@@ -165,9 +183,34 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
-// commandLine returns the command line of a subcommand, for provenance.
+// commandLine returns the command line of a subcommand, for provenance:
+// one line that a POSIX shell (bash, for $'…') reads back as args.
 func commandLine(name string, args []string) string {
-	return "sim " + strings.Join(append([]string{name}, args...), " ")
+	q := []string{"sim", name}
+	for _, a := range args {
+		q = append(q, shellQuote(a))
+	}
+	return strings.Join(q, " ")
+}
+
+// shellQuote quotes s for a shell where it needs it: 'single quotes', or
+// $'…' with escapes where s holds a newline or another control character,
+// so that the quoted form is always one line.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r) || r > 0x7f && unicode.IsPrint(r)) {
+			safe = false
+		}
+	}
+	switch {
+	case safe:
+		return s
+	case strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0:
+		q := strconv.Quote(s)
+		return "$'" + strings.ReplaceAll(q[1:len(q)-1], "'", `\'`) + "'"
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // shardFlag is a --shard I/N flag, checked when it is set.
@@ -185,17 +228,18 @@ func (f *shardFlag) Set(v string) (err error) {
 	return err
 }
 
-// workersFlag is a --workers N flag: at least one.
-type workersFlag int
+// countFlag is a flag of a whole number of at least one (--workers N,
+// --households N); 0 means it was not given.
+type countFlag int
 
-func (f *workersFlag) String() string { return strconv.Itoa(int(*f)) }
+func (f *countFlag) String() string { return strconv.Itoa(int(*f)) }
 
-func (f *workersFlag) Set(v string) error {
+func (f *countFlag) Set(v string) error {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
 		return fmt.Errorf("want a whole number of at least 1, got %q", v)
 	}
-	*f = workersFlag(n)
+	*f = countFlag(n)
 	return nil
 }
 

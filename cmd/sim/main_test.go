@@ -26,10 +26,40 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// TestUsageErrors: a wrong command line exits 2 and says what is wrong
+// before the usage.
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"frobnicate"}, {"run"}, {"run", "a.toml", "b.toml"}, {"run", "--workers"}, {"validate"}} {
-		if code, _, _ := sim(t, args...); code != 2 {
-			t.Errorf("sim %q exits %d, want 2", args, code)
+	tiny := "../../sim/engine/testdata/tiny.toml"
+	tests := []struct {
+		args []string
+		want string // in stderr
+	}{
+		{nil, "Usage: sim COMMAND"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"run"}, "sim run: want a scenario file, got none"},
+		{[]string{"run", "a.toml", "b.toml"}, "sim run: want one scenario file, got 2: a.toml b.toml (hint: "},
+		{[]string{"run", "--workers"}, "flag needs an argument: -workers"},
+		{[]string{"validate"}, "sim validate: want a scenario file, got none"},
+		{[]string{"sweep", "a.toml", "b.toml"}, "sim sweep: want one sweep file, got 2"},
+		{[]string{"merge", "d"}, "sim merge: give the shard folders and --out DIR"},
+		{[]string{"bench", tiny, "--repeat", "0"}, "--repeat must be at least 1, got 0"},
+		// --households and --workers must be at least 1 (0 and -5 were ignored).
+		{[]string{"run", tiny, "--households", "0"}, `invalid value "0" for flag -households: want a whole number of at least 1`},
+		{[]string{"run", tiny, "--households", "-5"}, `invalid value "-5" for flag -households`},
+		{[]string{"validate", tiny, "--households", "0"}, `invalid value "0" for flag -households`},
+		{[]string{"compare", tiny, tiny, "--households", "-1", "--out", "x.html"}, `invalid value "-1" for flag -households`},
+		{[]string{"bench", tiny, "--households", "0"}, `invalid value "0" for flag -households`},
+		{[]string{"ablate", tiny, "--households", "0"}, `invalid value "0" for flag -households`},
+		{[]string{"run", tiny, "--workers", "0"}, `invalid value "0" for flag -workers: want a whole number of at least 1`},
+		{[]string{"compare", tiny, tiny, "--workers", "0", "--out", "x.html"}, `invalid value "0" for flag -workers`},
+		{[]string{"bench", tiny, "--workers", "-2"}, `invalid value "-2" for flag -workers`},
+		// It said only "rename … file exists" after every run.
+		{[]string{"compare", tiny, tiny, "--out", t.TempDir()}, "is a folder: give the report's file (hint: --out "},
+	}
+	for _, tt := range tests {
+		code, _, errOut := sim(t, tt.args...)
+		if code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("sim %q exits %d, want 2, with %q in stderr:\n%s", tt.args, code, tt.want, errOut)
 		}
 	}
 	if code, _, errOut := sim(t, "help", "run"); code != 0 || !strings.Contains(errOut, "-households N") {
@@ -81,6 +111,21 @@ start = "1929-06-01"
 			[]string{"phase-early.toml:14:", "phases[0].start", "before"}},
 		{"bad-set.toml", valid, []string{"household.fear_gian=0.3"},
 			[]string{"--set", "household.fear_gian", "fear_gain"}},
+		// Defects of issue 12 ("Hardening").
+		{"deep.toml", valid + "x = " + strings.Repeat("[", 30000) + strings.Repeat("]", 30000) + "\n", nil,
+			[]string{"deep.toml:15:", "x[0][0]", "nested more than 64 levels deep", "hint:"}},
+		{"huge.toml", valid + "# " + strings.Repeat("x", 1<<20) + "\n", nil,
+			[]string{"huge.toml:", "larger than 1 MiB", "hint:"}},
+		{"name-path.toml", strings.Replace(valid, `name = "bad"`, `name = "../../../../elsewhere/x"`, 1), nil,
+			[]string{"name-path.toml:1:", "name", "holds a slash", "hint:"}},
+		{"too-long.toml", strings.Replace(valid, `end = "1929-12-01"`, `end = "9999-12-31"`, 1), nil,
+			[]string{"too-long.toml:3:", "end", "longer than 20 years", "hint:"}},
+		{"bad-date.toml", strings.Replace(valid, `start = "1929-06-01"`, `start = 1929-02-30`, 1), nil,
+			[]string{"bad-date.toml:2:", "start", "1929-02-30", "hint:"}},
+		{"overflow.toml", valid + "seed = 99999999999999999999\n", nil,
+			[]string{"overflow.toml:15:", "seed", "out of range", "hint:"}},
+		{"name-dots.toml", strings.Replace(valid, `name = "bad"`, `name = ".."`, 1), nil,
+			[]string{"name-dots.toml:1:", "name", `".." is not a name`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +147,18 @@ start = "1929-06-01"
 			}
 		})
 	}
+	// Thousands of problems: the first 50, and how many more.
+	t.Run("many-unknown-keys", func(t *testing.T) {
+		var b strings.Builder
+		for i := range 2000 {
+			fmt.Fprintf(&b, "k%d = 1\n", i)
+		}
+		code, _, errOut := sim(t, "validate", write("many.toml", valid+b.String()))
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if code != 1 || len(lines) != 51 || !strings.Contains(lines[50], "… and 1950 more problems") || !strings.Contains(lines[0], "many.toml:15: phases[0].k0: unknown key") {
+			t.Errorf("exit %d, %d lines:\n%s\n…\n%s", code, len(lines), lines[0], lines[len(lines)-1])
+		}
+	})
 	t.Run("missing-file", func(t *testing.T) {
 		code, _, errOut := sim(t, "run", filepath.Join(dir, "nowhere.toml"))
 		if code != 1 || !strings.Contains(errOut, "nowhere.toml") || !strings.Contains(errOut, "no such file") {
@@ -243,6 +300,54 @@ func TestValidateCampaigns(t *testing.T) {
 		}
 		if code, _, errOut := sim(t, "run", copyPath, "--households", "2000", "--out", filepath.Join(dir, "out"), "--quiet"); code != 0 {
 			t.Errorf("sim run of the copy of %s: %s", f, errOut)
+		}
+	}
+}
+
+// TestSavedScenarioLoads: the saved scenario.toml loads and reproduces the
+// run whatever the command line held; a newline in a --set value used to
+// end the comment of its header and break the file.
+func TestSavedScenarioLoads(t *testing.T) {
+	for _, desc := range []string{"two\nlines", "a 'quote' and \"another\"", "tab\there, CR\r, bell\a", "back\\slash $HOME `x`", "line\u2028separator"} {
+		a, b := t.TempDir(), t.TempDir()
+		set := "description=" + desc
+		if code, _, e := sim(t, "run", "../../sim/engine/testdata/tiny.toml", "--set", set, "--out", a, "--quiet"); code != 0 {
+			t.Fatalf("--set %q: %s", set, e)
+		}
+		saved := filepath.Join(a, "scenario.toml")
+		if code, _, e := sim(t, "run", saved, "--out", b, "--quiet"); code != 0 {
+			t.Fatalf("--set %q: the saved scenario.toml does not load: %s", set, e)
+		}
+		x, _ := os.ReadFile(filepath.Join(a, "timeseries.csv"))
+		y, _ := os.ReadFile(filepath.Join(b, "timeseries.csv"))
+		if !bytes.Equal(x, y) {
+			t.Errorf("--set %q: rerunning the saved scenario.toml changed timeseries.csv", set)
+		}
+		data, _ := os.ReadFile(saved)
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "# command: ") && !strings.Contains(l, "--set ") {
+				t.Errorf("--set %q: the command line is cut: %q", set, l)
+			}
+		}
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain.toml":      "plain.toml",
+		"a=b,c":           "a=b,c",
+		"":                "''",
+		"two words":       "'two words'",
+		"it's":            `'it'\''s'`,
+		"two\nlines":      `$'two\nlines'`,
+		"it's\tnot":       `$'it\'s\tnot'`,
+		"Нижняя Волга=1":  "'Нижняя Волга=1'",
+		"Нижняя_Волга=1":  "Нижняя_Волга=1",
+		"$HOME":           "'$HOME'",
+		"line\u2028break": `$'line\u2028break'`,
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

@@ -19,6 +19,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) == 0 {
+		fmt.Fprintln(stderr, "sim validate: want a scenario file, got none")
 		fs.Usage()
 		return errUsage
 	}

@@ -19,13 +19,13 @@ import (
 type scenarioFlags struct {
 	sets       multiFlag
 	seed       optionalInt
-	households int
+	households countFlag
 }
 
 func (f *scenarioFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.sets, "set", "override a scenario parameter: `dotted.key=value` (repeatable; e.g. household.fear_decay=0.2, regions.Moscow.zeal=1)")
 	fs.Var(&f.seed, "seed", "master random `seed` (default: the scenario's)")
-	fs.IntVar(&f.households, "households", 0, "simulate `N` households, every region in proportion (default: the scenario's)")
+	fs.Var(&f.households, "households", "simulate `N` households, every region in proportion (default: the scenario's)")
 }
 
 // load reads the scenario file and applies the flags.
@@ -46,7 +46,7 @@ func (f *scenarioFlags) loadWith(load func(string, ...string) (*scenario.Scenari
 		changed = true
 	}
 	if f.households > 0 {
-		s.Population.Households = f.households
+		s.Population.Households = int(f.households)
 		changed = true
 	}
 	if changed {
@@ -62,15 +62,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	var sf scenarioFlags
 	sf.register(fs)
 	out := fs.String("out", "", "write outputs into `DIR` (default results/<scenario name>)")
-	workers := fs.Int("workers", runtime.NumCPU(), "goroutines stepping shards of villages in parallel (results do not depend on it)")
+	workers := countFlag(runtime.NumCPU())
+	fs.Var(&workers, "workers", "goroutines stepping shards of villages in parallel (results do not depend on it)")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	force := fs.Bool("force", false, "write into an --out folder that holds other files, beside them")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
+	if err := oneFile(fs, pos, "scenario file"); err != nil {
+		return err
 	}
 	s, err := sf.load(pos[0])
 	if err != nil {
@@ -80,9 +81,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if dir == "" {
 		dir = filepath.Join("results", s.Name)
 	}
+	others, err := checkRunOut(dir, *force)
+	if err != nil {
+		return err
+	}
 
 	began := time.Now()
-	w, err := engine.New(s, engine.Options{Workers: *workers})
+	w, err := engine.New(s, engine.Options{Workers: int(workers)})
 	if err != nil {
 		return err
 	}
@@ -98,7 +103,18 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("interrupted: %w (nothing written)", err)
 	}
 	command := commandLine("run", args)
-	sum, err := output.WriteRun(dir, s, res, version.String(), command)
+	var sum *output.Summary
+	write := func(d string) (err error) {
+		sum, err = writeRun(d, s, res, version.String(), command)
+		return err
+	}
+	if others {
+		// --force: the run's files among others, each replaced whole.
+		removeRunTemps(dir)
+		err = write(dir)
+	} else {
+		err = writeRunDir(dir, write)
+	}
 	if err != nil {
 		return err
 	}
@@ -107,6 +123,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// writeRun writes the outputs of a run into a folder (a variable for tests
+// that make it fail).
+var writeRun = output.WriteRun
 
 // printSummary prints a short human summary of a run.
 func printSummary(w io.Writer, s *scenario.Scenario, sum *output.Summary, dir string, took time.Duration) {

@@ -19,7 +19,7 @@ func init() {
 
 func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sweep", "FILE.toml [--workers N] [--out DIR] [--resume] [--shard I/N] [--dry-run]", stderr)
-	workers := workersFlag(runtime.NumCPU())
+	workers := countFlag(runtime.NumCPU())
 	fs.Var(&workers, "workers", "runs at a time, each on one core (results do not depend on it)")
 	out := fs.String("out", "", "write into `DIR` (default results/<sweep name>); a shard writes into DIR/shard-I-of-N")
 	resume := fs.Bool("resume", false, "finish the sweep whose journal is in the output folder: run only what is missing")
@@ -31,9 +31,8 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
+	if err := oneFile(fs, pos, "sweep file"); err != nil {
+		return err
 	}
 	sw, err := sweep.Load(pos[0])
 	if err != nil {
@@ -159,6 +158,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) == 0 || *out == "" {
+		fmt.Fprintln(stderr, "sim merge: give the shard folders and --out DIR")
 		fs.Usage()
 		return errUsage
 	}

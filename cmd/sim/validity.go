@@ -23,11 +23,11 @@ func init() {
 // reportFlags are the flags of the report commands.
 type reportFlags struct {
 	sets       multiFlag
-	households int
+	households countFlag
 	replicates int
 	seed       optionalInt
 	out        string
-	workers    workersFlag
+	workers    countFlag
 	resume     bool
 	quiet      bool
 	what       string // the report, naming the default folder
@@ -36,11 +36,11 @@ type reportFlags struct {
 func (f *reportFlags) register(fs *flag.FlagSet, replicates int, what string) {
 	f.what = what
 	fs.Var(&f.sets, "set", "override a scenario parameter for every run: `dotted.key=value` (repeatable)")
-	fs.IntVar(&f.households, "households", 0, "simulate `N` households in every run (default: the scenario's)")
+	fs.Var(&f.households, "households", "simulate `N` households in every run (default: the scenario's)")
 	fs.IntVar(&f.replicates, "replicates", replicates, "runs of the scenario, each with its own seed")
 	fs.Var(&f.seed, "seed", "the `seed` every replicate's seed derives from (default: the scenario's)")
 	fs.StringVar(&f.out, "out", "", "write the report into `DIR` (default results/<scenario name>-"+what+")")
-	f.workers = workersFlag(runtime.NumCPU())
+	f.workers = countFlag(runtime.NumCPU())
 	fs.Var(&f.workers, "workers", "runs at a time (results do not depend on it)")
 	fs.BoolVar(&f.resume, "resume", false, "finish the runs whose journal is in DIR/runs")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
@@ -157,9 +157,8 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
+	if err := oneFile(fs, pos, "scenario file"); err != nil {
+		return err
 	}
 	if err := rf.check("ablate", stderr); err != nil {
 		return err
@@ -196,7 +195,7 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 
 func cmdSensitivity(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sensitivity", "SWEEP.toml [--workers N] [--out DIR] [--resume] [--shard I/N] [--bootstrap 1000]", stderr)
-	workers := workersFlag(runtime.NumCPU())
+	workers := countFlag(runtime.NumCPU())
 	fs.Var(&workers, "workers", "runs at a time (results do not depend on it)")
 	out := fs.String("out", "", "write into `DIR` (default results/<sweep name>); a shard writes into DIR/shard-I-of-N")
 	resume := fs.Bool("resume", false, "finish the sweep whose journal is in the output folder (also: analyse a sweep merged there with sim merge)")
@@ -208,9 +207,8 @@ func cmdSensitivity(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
+	if err := oneFile(fs, pos, "sweep file"); err != nil {
+		return err
 	}
 	if *boot < 0 {
 		fmt.Fprintln(stderr, "sim sensitivity: --bootstrap must be at least 0")

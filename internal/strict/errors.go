@@ -2,6 +2,7 @@ package strict
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,11 +49,19 @@ func (e *Error) Error() string {
 // ErrorList is every problem found in a file, in file order.
 type ErrorList []*Error
 
-// Error returns the problems one per line.
+// MaxErrors is the most problems ErrorList.Error writes; it says how many
+// more there are.
+const MaxErrors = 50
+
+// Error returns the problems one per line, at most MaxErrors of them.
 func (l ErrorList) Error() string {
-	s := make([]string, len(l))
+	s := make([]string, 0, min(len(l), MaxErrors+1))
 	for i, e := range l {
-		s[i] = e.Error()
+		if i == MaxErrors {
+			s = append(s, fmt.Sprintf("… and %d more problems (fix these first)", len(l)-MaxErrors))
+			break
+		}
+		s = append(s, e.Error())
 	}
 	return strings.Join(s, "\n")
 }

@@ -2,18 +2,27 @@ package strict
 
 import "bytes"
 
-// maxDepth bounds the nesting of arrays and inline tables the line scanner
-// follows; deeper values are skipped to the end of their line.
-const maxDepth = 100
+// MaxDepth bounds how deeply the values of a file nest: each part of a
+// table header or a dotted key is one level, and so is each array or inline
+// table a value opens ("a.b = [[1]]" reaches level 4). collsim's own files
+// need at most 5. Decode refuses deeper files before the TOML parser, whose
+// time and memory grow with the square of the depth, sees them.
+const MaxDepth = 64
 
 // Lines returns the line of every table, key and array element of a
 // TOML text, by path ("regions[2].zeal", "phases[1].deadlines"). It reads
 // only as much TOML as it needs to follow the structure and never fails:
-// what it cannot read it skips to the end of the line.
+// what it cannot read it skips to the end of the line. It stops at the
+// first value nested deeper than MaxDepth.
 func Lines(data []byte) map[string]int {
+	return scan(data).lines
+}
+
+// scan runs the line scanner over data.
+func scan(data []byte) *lineScanner {
 	sc := &lineScanner{s: data, line: 1, lines: map[string]int{}, arrays: map[string]int{}}
 	sc.document()
-	return sc.lines
+	return sc
 }
 
 // lineScanner is the state of Lines.
@@ -21,9 +30,36 @@ type lineScanner struct {
 	s      []byte
 	i      int // next byte
 	line   int // line of s[i]
-	depth  int
 	lines  map[string]int
 	arrays map[string]int // elements so far of each array of tables
+
+	deepLine int    // line of the first value nested deeper than MaxDepth, or 0
+	deepKey  string // its path, shortened
+}
+
+// tooDeep records that the value at path, on line, nests deeper than
+// MaxDepth, and stops the scan.
+func (sc *lineScanner) tooDeep(path string, line int) {
+	if sc.deepLine == 0 {
+		sc.deepLine, sc.deepKey = line, shortKey(path)
+	}
+	sc.i = len(sc.s)
+}
+
+// shortKey cuts a long path to its first 60 bytes or so, for messages.
+func shortKey(p string) string {
+	const max = 60
+	if len(p) <= max {
+		return p
+	}
+	cut := max
+	for cut > 0 && p[cut] != '.' && p[cut] != '[' {
+		cut--
+	}
+	if cut == 0 {
+		cut = max
+	}
+	return p[:cut] + "…"
 }
 
 // peek returns the byte k ahead of the next one, or 0 past the end.
@@ -86,15 +122,15 @@ func (sc *lineScanner) document() {
 	if bytes.HasPrefix(sc.s, []byte("\xef\xbb\xbf")) {
 		sc.i = 3
 	}
-	table := ""
+	table, depth := "", 0
 	for {
 		sc.skipBlank()
 		if sc.eof() {
 			return
 		}
 		if sc.s[sc.i] == '[' {
-			if p, ok := sc.header(); ok {
-				table = p
+			if p, d, ok := sc.header(); ok {
+				table, depth = p, d
 			}
 			sc.skipLine()
 			continue
@@ -106,16 +142,20 @@ func (sc *lineScanner) document() {
 			sc.skipLine()
 			continue
 		}
+		if depth+len(segs) > MaxDepth {
+			sc.tooDeep(JoinKey(table, segs[0]), line)
+			return
+		}
 		sc.i++
 		sc.skipSpace()
-		sc.value(sc.keyPath(table, segs, line))
+		sc.value(sc.keyPath(table, segs, line), depth+len(segs))
 		sc.skipLine()
 	}
 }
 
 // header reads a [table] or [[array.of.tables]] header and returns the path
-// of the table it opens.
-func (sc *lineScanner) header() (string, bool) {
+// of the table it opens and its depth.
+func (sc *lineScanner) header() (string, int, bool) {
 	line := sc.line
 	sc.i++
 	array := sc.peek(0) == '['
@@ -124,22 +164,33 @@ func (sc *lineScanner) header() (string, bool) {
 	}
 	segs, ok := sc.key()
 	if !ok || sc.peek(0) != ']' || array && sc.peek(1) != ']' {
-		return "", false
+		return "", 0, false
 	}
-	p := ""
+	if len(segs) > MaxDepth {
+		sc.tooDeep(JoinKey("", segs[0]), line)
+		return "", 0, false
+	}
+	p, depth := "", 0
 	for k, seg := range segs {
 		p = JoinKey(p, seg)
+		depth++
 		if array && k == len(segs)-1 {
 			n := sc.arrays[p]
 			sc.arrays[p] = n + 1
 			sc.mark(p, line)
 			p = IndexKey(p, n)
+			depth++
 		} else if n := sc.arrays[p]; n > 0 {
 			p = IndexKey(p, n-1)
+			depth++
+		}
+		if depth > MaxDepth {
+			sc.tooDeep(p, line)
+			return "", 0, false
 		}
 		sc.mark(p, line)
 	}
-	return p, true
+	return p, depth, true
 }
 
 // keyPath records the line of a dotted key (and of the tables it implies)
@@ -235,12 +286,8 @@ func (sc *lineScanner) multiline() {
 	}
 }
 
-// value reads the value of the key at path.
-func (sc *lineScanner) value(path string) {
-	if sc.depth >= maxDepth {
-		sc.skipLine()
-		return
-	}
+// value reads the value of the key at path, at depth.
+func (sc *lineScanner) value(path string, depth int) {
 	switch c := sc.peek(0); {
 	case sc.eof():
 	case (c == '"' || c == '\'') && sc.peek(1) == c && sc.peek(2) == c:
@@ -248,13 +295,9 @@ func (sc *lineScanner) value(path string) {
 	case c == '"' || c == '\'':
 		sc.quoted()
 	case c == '[':
-		sc.depth++
-		sc.array(path)
-		sc.depth--
+		sc.array(path, depth)
 	case c == '{':
-		sc.depth++
-		sc.inline(path)
-		sc.depth--
+		sc.inline(path, depth)
 	default:
 		for !sc.eof() {
 			switch sc.s[sc.i] {
@@ -266,8 +309,9 @@ func (sc *lineScanner) value(path string) {
 	}
 }
 
-// array reads [a, b, …], recording the line of each element.
-func (sc *lineScanner) array(path string) {
+// array reads [a, b, …], the value at path and depth, recording the line of
+// each element.
+func (sc *lineScanner) array(path string, depth int) {
 	sc.i++
 	for n := 0; ; {
 		sc.skipBlank()
@@ -284,17 +328,22 @@ func (sc *lineScanner) array(path string) {
 			continue
 		}
 		p := IndexKey(path, n)
+		if depth+1 > MaxDepth {
+			sc.tooDeep(p, sc.line)
+			return
+		}
 		sc.mark(p, sc.line)
 		start := sc.i
-		sc.value(p)
+		sc.value(p, depth+1)
 		if sc.i == start {
 			sc.advance()
 		}
 	}
 }
 
-// inline reads an inline table { a = 1, b.c = 2 }.
-func (sc *lineScanner) inline(path string) {
+// inline reads an inline table { a = 1, b.c = 2 }, the value at path and
+// depth.
+func (sc *lineScanner) inline(path string, depth int) {
 	sc.i++
 	for {
 		sc.skipBlank()
@@ -317,8 +366,12 @@ func (sc *lineScanner) inline(path string) {
 			}
 			continue
 		}
+		if depth+len(segs) > MaxDepth {
+			sc.tooDeep(JoinKey(path, segs[0]), line)
+			return
+		}
 		sc.i++
 		sc.skipSpace()
-		sc.value(sc.keyPath(path, segs, line))
+		sc.value(sc.keyPath(path, segs, line), depth+len(segs))
 	}
 }

@@ -78,13 +78,20 @@ func FuzzLines(f *testing.F) {
 	for _, s := range seeds(f) {
 		f.Add(s)
 	}
+	for _, form := range deepForms {
+		f.Add([]byte(form.text(MaxDepth + 1)))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines := Lines(data)
+		sc := scan(data)
+		lines := sc.lines
 		n := bytes.Count(data, []byte("\n")) + 1
 		for k, l := range lines {
 			if l < 1 || l > n {
 				t.Fatalf("line of %s is %d, outside 1..%d", k, l, n)
 			}
+		}
+		if sc.deepLine > 0 {
+			return // the scan stopped there
 		}
 		var m map[string]any
 		if _, err := toml.Decode(string(data), &m); err != nil {

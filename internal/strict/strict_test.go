@@ -295,6 +295,9 @@ func FuzzBind(f *testing.F) {
 	}
 	f.Add([]byte("[[items]]\nname = \"a\"\n"), "items.a.size=5")
 	f.Add([]byte("count = 3\nwhen = \"d1\"\n"), "days.x=d3")
+	for _, form := range deepForms {
+		f.Add([]byte(form.text(MaxDepth+1)), "")
+	}
 	f.Fuzz(func(t *testing.T, data []byte, set string) {
 		var sets []string
 		if set != "" {

@@ -49,6 +49,10 @@ func (d Date) String() string { return d.t.Format(time.DateOnly) }
 // AddDays returns d plus n days.
 func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
 
+// AddYears returns the date n years later (a 29 February becomes 1 March
+// in a common year).
+func (d Date) AddYears(n int) Date { return Date{d.t.AddDate(n, 0, 0)} }
+
 // DaysSince returns the number of days from e to d (negative if d is earlier).
 func (d Date) DaysSince(e Date) int { return int(d.t.Sub(e.t).Hours() / 24) }
 

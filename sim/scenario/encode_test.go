@@ -15,7 +15,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	}{
 		{"testdata/valid.toml", nil},
 		{"testdata/child.toml", nil},
-		{"testdata/valid.toml", []string{`name="tab\there \"quoted\" \u00e9 \u0001"`, `regions.0.name="Nizhny \\ Volga"`, "urban_arrival=", "seed=9223372036854775807", "household.fear_gain=1e-7"}},
+		{"testdata/valid.toml", []string{`description="tab\there \"quoted\" \u00e9 \u0001"`, `regions.0.name="Nizhny \\ Volga"`, "urban_arrival=", "seed=9223372036854775807", "household.fear_gain=1e-7"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

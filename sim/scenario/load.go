@@ -1,10 +1,7 @@
 package scenario
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -17,9 +14,9 @@ import (
 // Default, applies the overrides ("dotted.key=value", in order, as given to
 // --set) and validates the result. Its error is an ErrorList.
 func Load(path string, overrides ...string) (*Scenario, error) {
-	data, err := readFile(path)
+	data, err := strict.ReadFile(path)
 	if err != nil {
-		return nil, ErrorList{{File: path, Msg: err.Error()}}
+		return nil, err
 	}
 	return Parse(path, data, overrides...)
 }
@@ -38,7 +35,7 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 // scenario that declares itself a campaign takes all its behaviour from
 // the shared behaviour file. sim validate loads with Check.
 func Check(path string, overrides ...string) (*Scenario, error) {
-	data, err := readFile(path)
+	data, err := strict.ReadFile(path)
 	if err != nil {
 		return nil, ErrorList{{File: path, Msg: err.Error()}}
 	}
@@ -90,7 +87,7 @@ func parse(name string, data []byte, overrides []string) (*Scenario, *origin, Er
 	errs = append(errs, berrs...)
 	for _, e := range validate(&s, pos) {
 		// What the binder could not set keeps its default: say no more of it.
-		if !slices.ContainsFunc(berrs, func(b *Error) bool { return within(e.Key, b.Key) }) {
+		if !slices.ContainsFunc(berrs, func(b *Error) bool { return strict.Within(e.Key, b.Key) }) {
 			errs = append(errs, e)
 		}
 	}
@@ -99,12 +96,6 @@ func parse(name string, data []byte, overrides []string) (*Scenario, *origin, Er
 		return nil, nil, errs
 	}
 	return &s, o, nil
-}
-
-// within reports whether the path key is path p or lies under it.
-func within(key, p string) bool {
-	rest, ok := strings.CutPrefix(key, p)
-	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
 }
 
 // parseTree reads a file into a tree of nodes and lays it over the file it
@@ -144,7 +135,7 @@ func parseTree(name string, data []byte, names, abs []string, o *origin) (*stric
 			return nil, ErrorList{ext.Pos().Error("extends", "files extend each other in a cycle: "+chain, "")}
 		}
 	}
-	bdata, err := readFile(base)
+	bdata, err := strict.Read(base)
 	if err != nil {
 		return nil, ErrorList{ext.Pos().Error("extends", fmt.Sprintf("cannot read %s: %v", base, err), "")}
 	}
@@ -153,22 +144,6 @@ func parseTree(name string, data []byte, names, abs []string, o *origin) (*stric
 		return nil, errs
 	}
 	return strict.Merge(broot, root), nil
-}
-
-// readFile reads a regular file; its error is short ("no such file or directory").
-func readFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err == nil && !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	var data []byte
-	if err == nil {
-		data, err = os.ReadFile(path)
-	}
-	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		err = pe.Err
-	}
-	return data, err
 }
 
 // absPath returns the absolute form of path, to detect cycles of extends.

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/collsim/collsim/internal/testenv"
@@ -249,6 +250,40 @@ A = "1930-02-01"
 			`--set seed=-1: seed: -1 is out of range [0, 9223372036854775807]`,
 		},
 	},
+	// A run longer than MaxYears (end = "9999-12-31" took 4 GB).
+	{
+		name: "a run too long",
+		src:  "start = \"1929-06-01\"\nend = \"9999-12-31\"\n" + regionsOK,
+		want: []string{`bad.toml:2: end: the run from 1929-06-01 to 9999-12-31 is longer than 20 years, the most collsim runs (hint: end on or before 1949-06-01)`},
+	},
+	{
+		name: "a run a day too long",
+		src:  "start = \"1929-06-01\"\nend = \"1949-06-02\"\n" + regionsOK,
+		want: []string{`bad.toml:2: end: the run from 1929-06-01 to 1949-06-02 is longer than 20 years`},
+	},
+	// A name is the folder under results/: it was used as a path.
+	{
+		name: "names that are not folder names",
+		src:  "name = \"../../../../elsewhere/x\"\n" + regionsOK,
+		want: []string{`bad.toml:1: name: "../../../../elsewhere/x" holds a slash: a name is not a path (hint: `},
+	},
+	{name: "name ..", src: "name = \"..\"\n" + regionsOK, want: []string{`bad.toml:1: name: ".." is not a name`}},
+	{name: "empty name", src: "name = \"\"\n" + regionsOK, want: []string{`bad.toml:1: name: the name is empty`}},
+	{name: "hidden name", src: "name = \".x\"\n" + regionsOK, want: []string{`bad.toml:1: name: ".x" starts with a dot`}},
+	{name: "name with a backslash", src: "name = 'a\\b'\n" + regionsOK, want: []string{`holds a slash`}},
+	{name: "name with a newline", src: "name = \"a\\nb\"\n" + regionsOK, want: []string{`bad.toml:1: name: "a\nb" holds a control character`}},
+	{name: "name set to a path", src: regionsOK, set: []string{"name=/tmp/x"}, want: []string{`--set name=/tmp/x: name: "/tmp/x" holds a slash`}},
+	// Nested 30,000 deep in 60 KB: it took 4 s and 1.4 GB (arrays) and 33 GB (a dotted key).
+	{
+		name: "arrays nested too deep",
+		src:  "name = \"x\"\nx = " + strings.Repeat("[", 30000) + strings.Repeat("]", 30000) + "\n",
+		want: []string{"bad.toml:2: x" + strings.Repeat("[0]", 19) + "…: nested more than 64 levels deep (hint: "},
+	},
+	{
+		name: "dotted key nested too deep",
+		src:  regionsOK + strings.Repeat("a.", 30000) + "b = 1\n",
+		want: []string{`bad.toml:9: regions[1].a: nested more than 64 levels deep`},
+	},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -437,5 +472,14 @@ func TestValidate(t *testing.T) {
 	checkErrors(t, err, []string{"household.land.middle: -1 is out of range [0, 1000]", "regions[0].zeal: 21 is out of range [0, 20]"})
 	if e := err.(ErrorList)[0]; e.File != "" || e.Line != 0 || e.Key != "household.land.middle" {
 		t.Errorf("got %+v, want only a key", e)
+	}
+}
+
+// TestMaxYears: a run of exactly MaxYears is accepted; a day more is not
+// (brokenTests).
+func TestMaxYears(t *testing.T) {
+	src := "start = \"1929-06-01\"\nend = \"1949-06-01\"\n" + regionsOK
+	if _, err := Parse("long.toml", []byte(src)); err != nil {
+		t.Errorf("a run of %d years: %v", MaxYears, err)
 	}
 }

@@ -8,10 +8,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/collsim/collsim/internal/strict"
 	"github.com/collsim/collsim/sim/calendar"
 )
+
+// MaxYears is the longest run, from start to end, that a scenario may ask
+// for. The campaign took under two years; every week's outputs are kept in
+// memory until the run ends, so memory and timeseries.csv grow with the
+// length (end = "9999-12-31" took 4 GB and wrote 500 MB).
+const MaxYears = 20
 
 // tolerance is how far shares may sum from 1.
 const tolerance = 1e-6
@@ -43,6 +50,9 @@ func (c *checker) fail(key, msg, hint string) {
 func validate(s *Scenario, pos strict.Positions) ErrorList {
 	c := &checker{pos: pos}
 	schema.Ranges(reflect.ValueOf(s).Elem(), func(key, msg string) { c.fail(key, msg, "") })
+	if msg, hint := CheckName(s.Name); msg != "" {
+		c.fail("name", msg, hint)
+	}
 	c.dates(s)
 	c.shares(s)
 	c.regions(s)
@@ -56,6 +66,29 @@ func validate(s *Scenario, pos strict.Positions) ErrorList {
 	return c.errs
 }
 
+// CheckName checks that name, of a scenario or a sweep, can name its
+// default output folder, results/<name>: one folder name, not "." or "..",
+// not hidden, without a slash, a backslash or a control character, at most
+// 100 bytes. It returns a message and a hint, or "" if the name is fine.
+func CheckName(name string) (msg, hint string) {
+	hint = "the name is the folder of the outputs under results/: use letters, digits, spaces, - and _"
+	switch {
+	case name == "":
+		return "the name is empty", hint
+	case name == "." || name == "..":
+		return fmt.Sprintf("%q is not a name", name), hint
+	case strings.ContainsAny(name, `/\`):
+		return fmt.Sprintf("%q holds a slash: a name is not a path", name), hint + "; choose the folder with --out"
+	case strings.HasPrefix(name, "."):
+		return fmt.Sprintf("%q starts with a dot", name), hint
+	case strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) >= 0:
+		return fmt.Sprintf("%q holds a control character", name), hint
+	case len(name) > 100:
+		return fmt.Sprintf("the name is %d bytes long, more than 100", len(name)), hint
+	}
+	return "", ""
+}
+
 // dates checks the run's dates and the agricultural calendar.
 func (c *checker) dates(s *Scenario) {
 	switch {
@@ -63,6 +96,9 @@ func (c *checker) dates(s *Scenario) {
 		c.fail("start", "the start date is not set", `set start = "YYYY-MM-DD"`)
 	case !s.End.After(s.Start):
 		c.fail("end", fmt.Sprintf("end %s is not after the start", s.End), "the scenario starts on "+s.Start.String())
+	case s.End.After(s.Start.AddYears(MaxYears)):
+		c.fail("end", fmt.Sprintf("the run from %s to %s is longer than %d years, the most collsim runs", s.Start, s.End, MaxYears),
+			"end on or before "+s.Start.AddYears(MaxYears).String())
 	}
 	if u := s.UrbanArrival; !u.IsZero() && (u.Before(s.Start) || u.After(s.End)) {
 		c.fail("urban_arrival", fmt.Sprintf("%s is outside the run", u), fmt.Sprintf("set a date from %s to %s, or \"\" for never", s.Start, s.End))

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -54,6 +56,11 @@ func Execute(ctx context.Context, sw *Sweep, opt Options) (*Report, error) {
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	unlock, err := Lock(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	h := sw.header(opt.Version, opt.Shard)
 	var shard []int // the runs of the shard
 	for k := h.Shard.Index; k < h.runs(); k += h.Shard.Count {
@@ -61,7 +68,7 @@ func Execute(ctx context.Context, sw *Sweep, opt Options) (*Report, error) {
 	}
 	rep := &Report{Runs: len(shard)}
 
-	j, rows, err := openForRun(opt, h, rep)
+	j, rows, err := sw.openForRun(opt, h, rep)
 	if err != nil {
 		return rep, err
 	}
@@ -113,7 +120,7 @@ func Execute(ctx context.Context, sw *Sweep, opt Options) (*Report, error) {
 
 // openForRun opens the journal of opt.Dir for appending (creating it if
 // there is none) and returns the rows of the runs it holds.
-func openForRun(opt Options, h header, rep *Report) (*journal, []Row, error) {
+func (sw *Sweep) openForRun(opt Options, h header, rep *Report) (*journal, []Row, error) {
 	path := filepath.Join(opt.Dir, JournalFile)
 	jd, err := readJournal(path)
 	switch {
@@ -138,6 +145,9 @@ func openForRun(opt Options, h header, rep *Report) (*journal, []Row, error) {
 	if jd.Shard != h.Shard {
 		return nil, nil, fmt.Errorf("%s is the journal of shard %s, not %s", path, jd.Shard, h.Shard)
 	}
+	if err := sw.checkRows(path, jd); err != nil {
+		return nil, nil, err
+	}
 	if jd.torn {
 		if err := os.Truncate(path, jd.good); err != nil {
 			return nil, nil, fmt.Errorf("repairing %s: %w", path, err)
@@ -153,6 +163,40 @@ func openForRun(opt Options, h header, rep *Report) (*journal, []Row, error) {
 		err = j.f.Sync()
 	}
 	return j, jd.rows, err
+}
+
+// checkRows checks each row of the journal jd (at path) against the sweep:
+// its parameters must be those of its point, and an output may be NaN only
+// where a run can give NaN (a value summary.json may write as null, or a
+// date before the start when the start is a parameter). The hash of the
+// header guards the sweep file; this guards the rows, which resume would
+// otherwise take as they are.
+func (sw *Sweep) checkRows(path string, jd *journalData) error {
+	hint := "the journal was edited; delete the line to have its run done again, or start afresh in another --out"
+	for i, r := range jd.rows {
+		for k, v := range sw.Points[r.Point] {
+			if want := v.String(); r.Params[k] != want {
+				return fmt.Errorf("%s:%d: point %d has %s = %s, but the sweep gives %s (hint: %s)", path, jd.lines[i], r.Point, sw.Params[k].Key, r.Params[k], want, hint)
+			}
+		}
+		for k, x := range r.Outputs {
+			if math.IsNaN(x) && !sw.nanOK(k) {
+				return fmt.Errorf("%s:%d: output %s is NaN, which no run gives (hint: %s)", path, jd.lines[i], sw.Outputs[k].Name, hint)
+			}
+		}
+	}
+	return nil
+}
+
+// nanOK reports whether a run may give NaN for output k: a value that
+// summary.json may write as null, or a timeseries value at a date that may
+// precede the start, when the start is a parameter.
+func (sw *Sweep) nanOK(k int) bool {
+	o := sw.Outputs[k]
+	if o.Key == nil {
+		return slices.ContainsFunc(sw.Params, func(p Param) bool { return p.Key == "start" })
+	}
+	return summaryNullable(o.Key)
 }
 
 // runAll simulates the runs on workers goroutines and hands each finished

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -67,6 +68,22 @@ func sameOutputs(t *testing.T, want, got string) {
 			t.Errorf("%s differs:\n%s\n----\n%s", f, head10(a), head10(b))
 		}
 	}
+}
+
+// snapshot returns the names and contents of the files of dir, to check
+// that nothing changed them.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		b.WriteString(e.Name() + "\n" + string(data) + "\n")
+	}
+	return b.String()
 }
 
 func head10(b []byte) string {
@@ -175,6 +192,142 @@ func TestInterruptAndResume(t *testing.T) {
 			t.Errorf("resume found %d runs and ran %d; the first part ran %d", rep2.Before, rep2.Ran, rep.Ran)
 		}
 		sameOutputs(t, whole, dir)
+	}
+}
+
+// TestConcurrentResume: a second process resuming a folder while another
+// writes it (a requeued Slurm task, a Kubernetes retry) is refused with the
+// holder's pid and host, and the sweep finishes as if run once; merge is
+// refused the same way. Without the lock both ran every missing run and the
+// journal held each twice, which every later resume refused.
+func TestConcurrentResume(t *testing.T) {
+	sw := load(t, "testdata/grid.toml")
+	whole := execute(t, sw, Options{Workers: 2})
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	Execute(ctx, sw, Options{Dir: dir, Workers: 1, Version: "test", Done: func(Run) { cancel() }})
+	cancel()
+
+	host, _ := os.Hostname()
+	var second error
+	var secondRep *Report
+	first, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true, Done: func(r Run) {
+		if secondRep == nil {
+			// In the middle of the first: the lock is held by this process.
+			secondRep, second = Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true})
+			if secondRep == nil {
+				secondRep = &Report{}
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("is in use by pid %d on host %s", os.Getpid(), host)
+	if second == nil || !strings.Contains(second.Error(), want) || !strings.Contains(second.Error(), "hint:") {
+		t.Errorf("second resume: %v, want %q", second, want)
+	}
+	if secondRep.Ran != 0 {
+		t.Errorf("the second resume ran %d runs", secondRep.Ran)
+	}
+	if first.Before+first.Ran != 12 {
+		t.Errorf("first resume: %+v", first)
+	}
+	rep, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true})
+	if err != nil || rep.Ran != 0 || rep.Before != 12 {
+		t.Errorf("resuming the finished sweep: %+v, %v", rep, err)
+	}
+	sameOutputs(t, whole, dir)
+
+	// Merge into a folder that is being written is refused too.
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, err := Merge([]string{whole}, dir, nil); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("merge into a locked folder: %v", err)
+	}
+}
+
+// TestDuplicateRowsResume: a journal holding a run twice with the same
+// line (written by two processes before the lock) resumes and gives the
+// same outputs.
+func TestDuplicateRowsResume(t *testing.T) {
+	sw := load(t, "testdata/grid.toml")
+	whole := execute(t, sw, Options{Workers: 2})
+	data, err := os.ReadFile(filepath.Join(whole, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	n := len(lines) - 1 // the last is ""
+	keep := strings.Join(lines[:n-4], "") + lines[n-6] + lines[n-5]
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, JournalFile), []byte(keep), 0o644)
+	rep, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 2, Version: "test", Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Before != 8 || rep.Ran != 4 {
+		t.Errorf("resume: %+v", rep)
+	}
+	sameOutputs(t, whole, dir)
+}
+
+// TestResumeChecksJournal: resume refuses a journal whose rows were
+// edited — a parameter that is not its point's, NaN where no run gives it,
+// a number spelled as sim does not write it, infinity — or whose header
+// lost a line, naming the line; it used to take them into runs.csv (and
+// said "sweep journal: <nil>" for a missing hash line).
+func TestResumeChecksJournal(t *testing.T) {
+	sw := load(t, "testdata/grid.toml")
+	whole := execute(t, sw, Options{Workers: 2})
+	data, err := os.ReadFile(filepath.Join(whole, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	first := 0 // the line of the first run, 0-based
+	for strings.HasPrefix(lines[first], "#") || strings.HasPrefix(lines[first], "point,") {
+		first++
+	}
+	// edit returns the journal with the k-th field of the first run replaced.
+	edit := func(k int, v string) string {
+		rec := strings.Split(strings.TrimSuffix(lines[first], "\n"), ",")
+		rec[k] = v
+		return strings.Join(lines[:first], "") + strings.Join(rec, ",") + "\n" + strings.Join(lines[first+1:], "")
+	}
+	rec := strings.Split(strings.TrimSuffix(lines[first], "\n"), ",")
+	at := fmt.Sprintf("journal.csv:%d: ", first+1)
+	tests := []struct{ name, journal, want string }{
+		{"a parameter edited", edit(4, "7"), at + "point " + rec[0] + " has regions.Moscow.zeal = 7, but the sweep gives "},
+		{"an output NaN", edit(5, "NaN"), at + "output peak_share is NaN, which no run gives (hint: "},
+		{"an output spelled another way", edit(5, rec[5]+"0"), at + "output peak_share is written"},
+		{"an output infinite", edit(6, "+Inf"), at + "output moscow_may is +Inf"},
+		{"no hash line", strings.Replace(string(data), lines[2], "", 1), `has no "# hash:" line`},
+	}
+	if !strings.Contains(lines[2], "# hash:") {
+		t.Fatalf("line 3 of the journal is %q", lines[2])
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, JournalFile), []byte(tt.journal), 0o644)
+			_, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("resume: %v, want %q", err, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, RunsFile)); err == nil {
+				t.Error("runs.csv was written")
+			}
+		})
+	}
+	// share_at_halt may be NaN (no halt): such a journal resumes.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, JournalFile), []byte(edit(7, "NaN")), 0o644)
+	if _, err := Execute(context.Background(), sw, Options{Dir: dir, Workers: 1, Version: "test", Resume: true}); err != nil {
+		t.Errorf("a NaN share_at_halt: %v", err)
 	}
 }
 
@@ -293,6 +446,41 @@ func TestShardsAndMerge(t *testing.T) {
 			}
 		})
 	}
+
+	// An output folder that merging would damage is refused, and left as it was.
+	another := t.TempDir()
+	for _, f := range append([]string{JournalFile}, outputFiles...) {
+		data, err := os.ReadFile(filepath.Join(whole, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == JournalFile {
+			data = bytes.Replace(data, []byte("# hash: sha256:"), []byte("# hash: sha256:0"), 1)
+		}
+		os.WriteFile(filepath.Join(another, f), data, 0o644)
+	}
+	noJournal := t.TempDir()
+	os.WriteFile(filepath.Join(noJournal, RunsFile), []byte("x\n"), 0o644)
+	for _, c := range []struct{ name, out, want string }{
+		{"an input", dirs[1], "is one of the folders to merge"},
+		{"an input by another path", dirs[1] + "/.", "is one of the folders to merge"},
+		{"another sweep's results", another, "holds the results of another sweep file or base scenario"},
+		{"results without a journal", noJournal, "holds results (runs.csv) but no journal"},
+	} {
+		before := snapshot(t, c.out)
+		_, err := Merge(dirs, c.out, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "hint:") {
+			t.Errorf("merge into %s: %v, want %q", c.name, err, c.want)
+		}
+		if after := snapshot(t, c.out); after != before {
+			t.Errorf("merge into %s changed it", c.name)
+		}
+	}
+	// Merging again into the merged folder (a requeued merge job) is fine.
+	if _, err := Merge(dirs, out, nil); err != nil {
+		t.Errorf("merging again: %v", err)
+	}
+	sameOutputs(t, whole, out)
 
 	// An unfinished shard: its missing runs are named.
 	data, _ := os.ReadFile(filepath.Join(dirs[1], JournalFile))

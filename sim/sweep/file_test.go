@@ -219,6 +219,22 @@ var brokenTests = []struct {
 		src:  head + "replicates = 3\n",
 		want: []string{`bad.toml:4:`},
 	},
+	// A name is the folder under results/: it was used as a path.
+	{
+		name: "a name that is a path",
+		src:  strings.Replace(head, `"t"`, `"../../../../elsewhere/x"`, 1) + param + out,
+		want: []string{`bad.toml:1: name: "../../../../elsewhere/x" holds a slash: a name is not a path (hint: `},
+	},
+	{
+		name: "nested too deep",
+		src:  head + "x = " + strings.Repeat("[", 30000) + strings.Repeat("]", 30000) + "\n",
+		want: []string{"bad.toml:4: x" + strings.Repeat("[0]", 19) + "…: nested more than 64 levels deep (hint: "},
+	},
+	{
+		name: "a name that is ..",
+		src:  strings.Replace(head, `"t"`, `".."`, 1) + param + out,
+		want: []string{`bad.toml:1: name: ".." is not a name (hint: the name is the folder of the outputs under results/`},
+	},
 }
 
 func TestParseErrors(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -181,9 +182,10 @@ var errNoHeader = errors.New("the journal's header is incomplete")
 // journalData is a journal as read.
 type journalData struct {
 	header
-	rows []Row
-	good int64 // bytes up to the end of the last good line
-	torn bool  // a last line was cut short (or garbled) and left out
+	rows  []Row
+	lines []int // the line of each row
+	good  int64 // bytes up to the end of the last good line
+	torn  bool  // a last line was cut short (or garbled) and left out
 }
 
 // readJournal reads the journal at path. A last line cut short (no newline,
@@ -230,6 +232,11 @@ func parseJournal(path string, data []byte) (*journalData, error) {
 	h := &j.header
 	h.Sweep, h.Hash, h.Version, h.Design = fields["sweep"], fields["hash"], fields["version"], fields["design"]
 	var errs []error
+	for _, k := range []string{"sweep", "hash", "version", "seed", "design", "points", "replicates", "parameters", "shard"} {
+		if _, ok := fields[k]; !ok {
+			return nil, fail(n, "the header has no \"# %s:\" line (hint: the journal was edited; restore it, or start afresh in another --out)", k)
+		}
+	}
 	num := func(k string) int {
 		x, err := strconv.Atoi(fields[k])
 		if err != nil || x < 0 {
@@ -249,8 +256,11 @@ func parseJournal(path string, data []byte) (*journalData, error) {
 	h.Seed = seed
 	h.Shard, err = ParseShard(fields["shard"])
 	errs = append(errs, err)
-	if err := errors.Join(errs...); err != nil || h.Hash == "" {
+	if err := errors.Join(errs...); err != nil {
 		return nil, fail(n, "the header is not that of a sweep journal: %v", err)
+	}
+	if h.Hash == "" {
+		return nil, fail(n, "the header's hash is empty")
 	}
 	cols, err := csv.NewReader(strings.NewReader(lines[n])).Read()
 	if err != nil || len(cols) < 3+params || !slices.Equal(cols[:3], []string{"point", "replicate", "seed"}) {
@@ -262,11 +272,18 @@ func parseJournal(path string, data []byte) (*journalData, error) {
 		off += int64(len(l))
 	}
 	j.good = off
-	seen := map[int]bool{}
+	seen := map[int]int{} // run → line
 	for i := n + 1; i < len(lines); i++ {
 		r, err := h.parseRow(lines[i])
-		if err == nil && seen[r.Point*h.Replicates+r.Replicate] {
-			err = errors.New("the run is there twice")
+		dup := false
+		if l, ok := seen[r.Point*h.Replicates+r.Replicate]; ok && err == nil {
+			// A run done twice (by two processes before the folder was
+			// locked) is harmless if it gave the same line: runs are
+			// deterministic.
+			dup = true
+			if lines[i] != lines[l-1] {
+				err = fmt.Errorf("the run is there twice, with another result than on line %d", l)
+			}
 		}
 		if err != nil {
 			if i == len(lines)-1 {
@@ -275,9 +292,13 @@ func parseJournal(path string, data []byte) (*journalData, error) {
 			}
 			return nil, fail(i+1, "%v", err)
 		}
-		seen[r.Point*h.Replicates+r.Replicate] = true
-		j.rows = append(j.rows, r)
 		j.good += int64(len(lines[i]))
+		if dup {
+			continue
+		}
+		seen[r.Point*h.Replicates+r.Replicate] = i + 1
+		j.rows = append(j.rows, r)
+		j.lines = append(j.lines, i+1)
 	}
 	return j, nil
 }
@@ -308,10 +329,17 @@ func (h *header) parseRow(line string) (Row, error) {
 		return Row{}, fmt.Errorf("run %d (point %d, replicate %d) is not in shard %s", k, p, q, h.Shard)
 	}
 	r.Params = rec[3 : 3+len(h.Params)]
-	for _, c := range rec[3+len(h.Params):] {
+	for i, c := range rec[3+len(h.Params):] {
 		x, err := strconv.ParseFloat(c, 64)
-		if err != nil {
+		switch {
+		case err != nil:
 			return Row{}, fmt.Errorf("output %q is not a number", c)
+		case math.IsInf(x, 0):
+			return Row{}, fmt.Errorf("output %s is %s: no run gives an infinite value", h.Outputs[i], c)
+		case formatNumber(x) != c:
+			// Runs write each number one way (formatNumber); another
+			// spelling was written by hand.
+			return Row{}, fmt.Errorf("output %s is written %q, not as sim writes it (%s)", h.Outputs[i], c, formatNumber(x))
 		}
 		r.Outputs = append(r.Outputs, x)
 	}

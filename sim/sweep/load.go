@@ -90,6 +90,14 @@ func Parse(name string, data []byte) (*Sweep, error) {
 	if sw.Name == "" {
 		sw.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
+	if msg, hint := scenario.CheckName(sw.Name); msg != "" {
+		if f.Name == "" {
+			msg = "the file's name gives the sweep's: " + msg
+		}
+		c.fail("name", msg, hint)
+		c.errs.Sort(name)
+		return nil, c.errs
+	}
 	for _, step := range []func(*checker){sw.base, sw.params, sw.points, sw.outputs} {
 		step(c)
 		if len(c.errs) > 0 {

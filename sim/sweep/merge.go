@@ -61,8 +61,19 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 	if missing := first.missing(seen, shards); missing != "" {
 		return nil, &MissingError{missing}
 	}
+	if err := checkMergeOut(dirs, out, &first.header); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
+	}
+	unlock, err := Lock(out)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := checkMergeOut(dirs, out, &first.header); err != nil {
+		return nil, err // another process wrote it meanwhile
 	}
 	t := first.table()
 	t.Rows = rows
@@ -74,7 +85,7 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 	}
 	h := first.header
 	h.Shard = Shard{0, 1}
-	err := output.WriteFile(filepath.Join(out, JournalFile), func(w io.Writer) error {
+	err = output.WriteFile(filepath.Join(out, JournalFile), func(w io.Writer) error {
 		if _, err := w.Write(h.encode()); err != nil {
 			return err
 		}
@@ -89,6 +100,46 @@ func Merge(dirs []string, out string, log io.Writer) (*Table, error) {
 		return nil, err
 	}
 	return t, t.WriteOutputs(out)
+}
+
+// checkMergeOut refuses an output folder that Merge would damage: one of
+// the folders merged (its journal would be replaced), or one that holds a
+// shard's journal, another sweep's results or results without a journal.
+// A folder that holds this very sweep, merged or run whole, may be merged
+// into again (a requeued merge job): its files get the same bytes.
+func checkMergeOut(dirs []string, out string, h *header) error {
+	for _, d := range dirs {
+		if sameFolder(d, out) {
+			return fmt.Errorf("--out %s is one of the folders to merge: its journal would be replaced (hint: merge into another folder, usually the shards' parent)", out)
+		}
+	}
+	path := filepath.Join(out, JournalFile)
+	jd, err := readJournal(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		for _, f := range []string{RunsFile, SummaryFile, SweepCopy, BaseScenario, ChartPNG, ChartSVG} {
+			if _, err := os.Lstat(filepath.Join(out, f)); err == nil {
+				return fmt.Errorf("--out %s holds results (%s) but no journal of this sweep: merging would replace them (hint: choose another --out)", out, f)
+			}
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("--out %s holds a journal that is not this sweep's (%v): merging would replace it (hint: choose another --out)", out, err)
+	}
+	if why := h.sameSweep(&jd.header); why != "" {
+		return fmt.Errorf("--out %s holds the results of %s: merging would replace them (hint: choose another --out)", out, why)
+	}
+	if jd.Shard.Count > 1 {
+		return fmt.Errorf("--out %s holds the journal of shard %s: merging would replace it (hint: merge into another folder, usually the shards' parent)", out, jd.Shard)
+	}
+	return nil
+}
+
+// sameFolder reports whether the paths a and b name the same existing folder.
+func sameFolder(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 // MissingError is the error of Merge when runs of the sweep are in none of

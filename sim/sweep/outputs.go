@@ -113,6 +113,17 @@ func checkSummaryKey(segs []string, regions []string) (msg, hint string) {
 	return "", ""
 }
 
+// summaryNullable reports whether the number at the path segs of
+// summary.json may be null (NaN as an output): a value that is not always
+// defined, such as share_at_halt.
+func summaryNullable(segs []string) bool {
+	sum := output.Summary{Regions: map[string]output.RegionSummary{}}
+	if len(segs) > 1 && segs[0] == "regions" {
+		sum.Regions[segs[1]] = output.RegionSummary{}
+	}
+	return math.IsNaN(summaryValue(jsonTree(&sum), segs))
+}
+
 // jsonTree returns v as encoding/json would decode its JSON into an any.
 func jsonTree(v any) any {
 	b, err := json.Marshal(v)
