@@ -39,7 +39,7 @@ func TestReadPosterior(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if doc.Generation != 5 || len(doc.Particles) != 100 || len(doc.Keys) != 8 {
+	if doc.Generation != 5 || len(doc.Particles) != 100 || len(doc.Keys) != 10 {
 		t.Errorf("docs/validity/calibration/particles.csv: generation %d, %d particles, %d parameters", doc.Generation, len(doc.Particles), len(doc.Keys))
 	}
 }

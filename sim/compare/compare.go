@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/collsim/collsim/sim/calendar"
 	"github.com/collsim/collsim/sim/engine"
 	"github.com/collsim/collsim/sim/output"
+	"github.com/collsim/collsim/sim/policy"
 	"github.com/collsim/collsim/sim/scenario"
 )
 
@@ -184,13 +186,34 @@ func Simulate(ctx context.Context, scenarios []*scenario.Scenario, opt Options) 
 // WithSet returns s with the overrides of set applied (in the --set
 // syntax), as sim run --set would apply them to the resolved scenario s:
 // s is written as TOML and read back with them. s is not changed. Its
-// error names each key that s does not have or that takes no such value.
+// error names each key that s does not have or that takes no such value,
+// with one exception: a key of a phase s does not have
+// (phases.NAME.key) is left out, since a posterior fitted on a longer
+// history (the campaign from 1927 fits the persuasion of its voluntary
+// years) also serves scenarios that start later, without those phases.
 func WithSet(s *scenario.Scenario, set []string) (*scenario.Scenario, error) {
 	var b bytes.Buffer
 	if err := s.EncodeTOML(&b); err != nil {
 		return nil, err
 	}
-	return scenario.Parse(s.Name+" (resolved)", b.Bytes(), set...)
+	kept := make([]string, 0, len(set))
+	for _, kv := range set {
+		if name, ok := phaseOf(kv); ok && !slices.ContainsFunc(s.Phases, func(p policy.Phase) bool { return p.Name == name }) {
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return scenario.Parse(s.Name+" (resolved)", b.Bytes(), kept...)
+}
+
+// phaseOf returns the phase named by an override phases.NAME.key=value.
+func phaseOf(kv string) (string, bool) {
+	rest, ok := strings.CutPrefix(kv, "phases.")
+	if !ok {
+		return "", false
+	}
+	name, _, ok := strings.Cut(rest, ".")
+	return name, ok && name != ""
 }
 
 // Seeds returns the seeds of an arm's runs.

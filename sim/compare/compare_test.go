@@ -464,6 +464,15 @@ func TestWithSet(t *testing.T) {
 	if !reflect.DeepEqual(changed, s) {
 		t.Error("WithSet changed more than its override")
 	}
+	// A posterior fitted from 1927 sets the persuasion of phases a later
+	// scenario lacks: those keys are left out; other unknown keys are not.
+	skipped, err := WithSet(s, []string{"phases.nep.persuasion=0.01", "cadre.arrest_share=0.25"})
+	if err != nil || skipped.Cadre.ArrestShare != 0.25 {
+		t.Errorf("a key of a missing phase: %v", err)
+	}
+	if _, err := WithSet(s, []string{"cadre.arrest_shar=0.25"}); err == nil {
+		t.Error("an unknown key was accepted")
+	}
 }
 
 func golden(t *testing.T, name, got string) {
