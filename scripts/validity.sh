@@ -84,6 +84,14 @@ log "mechanism ablation (10 replicates, 50,000 households)"
 run ablate scenarios/calibrated/historical-1929.toml --households 50000 --replicates 10 \
 	--out "$work/ablation" "${resume[@]}" | tee "$work/ablation.txt"
 
+log "the voluntary counterfactuals over the posterior (50 parameter sets, 25,000 households, to the end of 1932)"
+mkdir -p "$work/voluntary-posterior"
+for pair in "voluntary.toml calibrated/historical-1929.toml voluntary-1929" "voluntary-1927.toml calibrated/historical-1927.toml voluntary-1927"; do
+	set -- $pair
+	run compare "scenarios/$1" "scenarios/$2" --posterior "$work/calibration/particles.csv" --replicates 50 \
+		--households 25000 --set end=1933-01-01 --format md --out "$work/voluntary-posterior/$3.md" --quiet
+done
+
 log "copying the reports into $docs"
 rm -rf "$docs"
 mkdir -p "$docs"
@@ -100,6 +108,8 @@ copy "$work/history-hand" "$docs/history-hand" history.md history.csv history.pn
 copy "$work/morris" "$docs/morris" sensitivity.md sensitivity.csv sensitivity.png sensitivity.svg
 copy "$work/sobol" "$docs/sobol" sensitivity.md sensitivity.csv sensitivity.png sensitivity.svg
 copy "$work/ablation" "$docs/ablation" ablation.md ablation.csv ablation.png ablation.svg
+mkdir -p "$docs/voluntary-posterior"
+cp "$work"/voluntary-posterior/*.md "$work"/voluntary-posterior/*.png "$docs/voluntary-posterior/"
 
 took=$(( $(date +%s) - start ))
 log "writing $docs/README.md and the generated parts of docs/MODEL.md"

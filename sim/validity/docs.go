@@ -18,13 +18,14 @@ import (
 // The folders of a validity report (scripts/validity.sh) and the files
 // WriteDocs writes into it.
 const (
-	DocsCalibration = "calibration"  // sim calibrate
-	DocsHistory     = "history"      // sim validate-history of the calibrated scenario from 1929
-	DocsHistory1927 = "history-1927" // and of the calibrated campaign from 1927 (optional)
-	DocsHistoryHand = "history-hand" // and of the hand-calibrated one
-	DocsMorris      = "morris"       // sim sensitivity, Morris
-	DocsSobol       = "sobol"        // sim sensitivity, Sobol
-	DocsAblation    = "ablation"     // sim ablate
+	DocsCalibration = "calibration"         // sim calibrate
+	DocsHistory     = "history"             // sim validate-history of the calibrated scenario from 1929
+	DocsHistory1927 = "history-1927"        // and of the calibrated campaign from 1927 (optional)
+	DocsHistoryHand = "history-hand"        // and of the hand-calibrated one
+	DocsMorris      = "morris"              // sim sensitivity, Morris
+	DocsSobol       = "sobol"               // sim sensitivity, Sobol
+	DocsAblation    = "ablation"            // sim ablate
+	DocsVoluntary   = "voluntary-posterior" // sim compare --posterior of the voluntary paths (optional)
 
 	DocsIndex      = "README.md"
 	DocsModelCalib = "model-calibration.md" // the generated part of docs/MODEL.md §7
@@ -100,6 +101,7 @@ type docs struct {
 	posterior, generations, history, hand, morris, sobol, ablation []map[string]string
 	history1927                                                    []map[string]string // nil if the report has none
 	households                                                     string              // of a calibration run, from its calibrate.toml
+	voluntary                                                      []string            // the reports in DocsVoluntary
 }
 
 func readDocs(dir string) (*docs, error) {
@@ -129,6 +131,7 @@ func readDocs(dir string) (*docs, error) {
 		}
 		d.history1927 = rows
 	}
+	d.voluntary, _ = filepath.Glob(filepath.Join(dir, DocsVoluntary, "*.md"))
 	d.households = "50,000"
 	if b, err := os.ReadFile(filepath.Join(dir, DocsCalibration, "calibrate.toml")); err == nil {
 		if _, rest, ok := strings.Cut(string(b), "population.households="); ok {
@@ -199,7 +202,12 @@ func (d *docs) index(w io.Writer, info DocsInfo) {
 	fmt.Fprintf(w, "| [history-hand](%s/%s) | the hand-calibrated scenario, for comparison: fitted %d of %d hit, held out %d of %d | 10 × 250,000 households |\n", DocsHistoryHand, HistoryReport, gh, gn, kh, kn)
 	fmt.Fprintf(w, "| [morris](%s/%s) | Morris screening of %d parameters | 20,000 households |\n", DocsMorris, SensitivityReport, len(d.morris)/max(1, len(distinct(d.morris, "output"))))
 	fmt.Fprintf(w, "| [sobol](%s/%s) | Sobol indices of %d parameters | 20,000 households |\n", DocsSobol, SensitivityReport, len(d.sobol)/max(1, len(distinct(d.sobol, "output"))))
-	fmt.Fprintf(w, "| [ablation](%s/%s) | each of %d mechanisms switched off | 10 × 50,000 households per variant |\n\n", DocsAblation, AblationReport, len(d.ablation)/len(Patterns))
+	fmt.Fprintf(w, "| [ablation](%s/%s) | each of %d mechanisms switched off | 10 × 50,000 households per variant |\n", DocsAblation, AblationReport, len(d.ablation)/len(Patterns))
+	for _, v := range d.voluntary {
+		name := filepath.Base(v)
+		fmt.Fprintf(w, "| [%s](%s/%s) | the voluntary path against the calibrated campaign over the posterior: 95%% posterior bands to the end of 1932 | 50 parameter sets × 25,000 households |\n", strings.TrimSuffix(name, ".md"), DocsVoluntary, name)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprint(w, reducedSizes)
 }
 
