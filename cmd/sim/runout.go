@@ -119,7 +119,7 @@ func writeRunDir(dir string, write func(tmp string) error) (err error) {
 		return fmt.Errorf("moving the run into %s: %w", dir, err)
 	}
 	os.RemoveAll(tmp) // now the previous run, if there was one
-	return syncDir(parent)
+	return output.SyncDir(parent)
 }
 
 // removeRunTemps removes the temporary files of runFiles in dir that a run
@@ -131,19 +131,6 @@ func removeRunTemps(dir string) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// syncDir syncs a folder, so that a rename in it survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
 }
 
 // swapByRenames puts the folder tmp in place of dir with two renames,

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/collsim/collsim/sim/output"
 )
 
 // A journal is the record of a sweep (or of one shard of it) in progress:
@@ -133,7 +135,7 @@ func createJournal(path string, h header) (*journal, error) {
 		f.Close()
 		return nil, err
 	}
-	return j, syncDir(filepath.Dir(path))
+	return j, output.SyncDir(filepath.Dir(path))
 }
 
 // appendJournal opens the journal at path for appending.
@@ -161,19 +163,6 @@ func (j *journal) add(r *Row) error {
 }
 
 func (j *journal) close() error { return j.f.Close() }
-
-// syncDir syncs a folder, so that a file just created in it survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
-}
 
 // errNoHeader is the error of a journal cut short before its header ended
 // (a crash as it was created): it holds no run.
