@@ -230,7 +230,7 @@ func DefaultCollective() agents.CollectiveParams {
 // submodel.
 func DefaultResistance() agents.ResistanceParams {
 	return agents.ResistanceParams{
-		Threshold:       2.0,
+		Threshold:       1.75,
 		GrievanceWeight: 1,
 		FearWeight:      0.5,
 		TakenWeight:     0.4,
