@@ -133,14 +133,30 @@ func readDocs(dir string) (*docs, error) {
 	}
 	d.voluntary, _ = filepath.Glob(filepath.Join(dir, DocsVoluntary, "*.md"))
 	d.households = "50,000"
-	if b, err := os.ReadFile(filepath.Join(dir, DocsCalibration, "calibrate.toml")); err == nil {
-		if _, rest, ok := strings.Cut(string(b), "population.households="); ok {
-			if n, err := strconv.ParseFloat(strings.TrimRight(strings.Fields(rest)[0], `"],`), 64); err == nil {
-				d.households = thousands(n)
-			}
-		}
+	if n, ok := calibrationHouseholds(filepath.Join(dir, DocsCalibration, "calibrate.toml")); ok {
+		d.households = thousands(n)
 	}
 	return d, nil
+}
+
+// calibrationHouseholds returns the households of a calibration's runs: the
+// population.households its calibration file sets for every run.
+func calibrationHouseholds(path string) (float64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	f, _, err := calibrate.ParseFile(path, b)
+	if err != nil {
+		return 0, false
+	}
+	for _, kv := range f.Set {
+		if v, ok := strings.CutPrefix(kv, "population.households="); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 // fileExists reports whether path names a file.

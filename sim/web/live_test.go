@@ -3,7 +3,6 @@ package web
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -87,14 +86,7 @@ func simRun(t testing.TB, toml []byte) ([]byte, []byte, *engine.Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := engine.New(s, engine.Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := w.Run(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runScenario(t, s)
 	var csv bytes.Buffer
 	output.WriteTimeseries(&csv, res, s.Scale())
 	sum, _ := json.Marshal(output.Summarize(s, res, "test"))
@@ -312,15 +304,7 @@ func TestPosterior(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, err := engine.New(s, engine.Options{Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := w.Run(context.Background(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		finals = append(finals, output.Summarize(s, res, "test").FinalShare)
+		finals = append(finals, output.Summarize(s, runScenario(t, s), "test").FinalShare)
 	}
 	lo, hi := stats.Band(finals, compare.Level)
 	for _, o := range v.Outcomes {

@@ -110,6 +110,22 @@ func runDone(t testing.TB, base string, form url.Values) runView {
 	}
 }
 
+// runScenario runs s in-process, as sim run does (results do not depend on
+// the workers).
+func runScenario(t testing.TB, s *scenario.Scenario) *engine.Result {
+	t.Helper()
+	w, err := engine.New(s, engine.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	res, err := w.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // direct runs a scenario file with overrides in-process, as sim run does.
 func direct(t testing.TB, file string, overrides ...string) *output.Summary {
 	t.Helper()
@@ -117,15 +133,7 @@ func direct(t testing.TB, file string, overrides ...string) *output.Summary {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := engine.New(s, engine.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := w.Run(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return output.Summarize(s, res, "test")
+	return output.Summarize(s, runScenario(t, s), "test")
 }
 
 func sameSummary(t testing.TB, what string, got, want *output.Summary) {
@@ -263,11 +271,7 @@ func TestRun(t *testing.T) {
 	if got := s.Phases[s.Phases.HaltIndex()].Start.String(); got != "1930-01-20" {
 		t.Errorf("the resolved scenario halts on %s", got)
 	}
-	w, _ := engine.New(s, engine.Options{Workers: 2})
-	res, err := w.Run(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runScenario(t, s)
 	sameSummary(t, "the downloaded scenario", moved.Summary, output.Summarize(s, res, "test"))
 
 	resp, err = http.Get(hs.URL + moved.Links["timeseries"])
