@@ -407,8 +407,7 @@ func (h *Household) Step(e *Env, p *HouseholdParams, c *CadreParams, m *Mechanis
 		h.Flags &^= Rioted
 		if !h.Member() && r.Bernoulli(k.reprisal) {
 			h.Status = Arrested
-			t.Arrested++
-			t.ReprisalArrests++
+			t.ReprisalArrests++ // not in Arrested: that counts category 1
 			t.Targeted++
 			t.ToPool += float64(h.Livestock)
 			h.Livestock = 0

@@ -161,7 +161,7 @@ func TestAccountingIdentities(t *testing.T) {
 				if row.Fined < prev.Fined || row.Arrested < prev.Arrested || row.CadresPunished < prev.CadresPunished {
 					t.Fatalf("step %d %s: a cumulative count fell", k, row.Region)
 				}
-				removed := (row.Arrested - prev.Arrested) + (row.Deported - prev.Deported)
+				removed := (row.Arrested - prev.Arrested) + (row.Deported - prev.Deported) + (row.ReprisalArrests - prev.ReprisalArrests)
 				if row.Households != prev.Households-removed {
 					t.Fatalf("step %d %s: households %d, was %d with %d removed", k, row.Region, row.Households, prev.Households, removed)
 				}

@@ -111,6 +111,7 @@ type Row struct {
 	ProductivityIndex                                     float64 // output per adult / step 0
 	UnrestEvents                                          int64   // this week
 	UnrestParticipants                                    int64   // households taking part in them
+	ReprisalArrests                                       int64   // cumulative: arrested after a disturbance (not in Arrested)
 	CadresPunished                                        int64   // cumulative
 	Coercing                                              int64   // cadres coercing this week
 	Villages                                              int64
@@ -139,6 +140,7 @@ func makeRow(step int, d calendar.Date, name string, t *WeekTally, c *cumulative
 		GrainOutput:          t.GrainOutput,
 		UnrestEvents:         t.Unrest,
 		UnrestParticipants:   t.Participants,
+		ReprisalArrests:      c.ReprisalArrests,
 		CadresPunished:       c.CadresPunished,
 		Coercing:             t.Coercing,
 		Villages:             t.Villages,

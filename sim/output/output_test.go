@@ -16,7 +16,7 @@ import (
 )
 
 // contract is the header of timeseries.csv promised in BRIEF §3 and README.
-const contract = "step,date,region,households,collective_households,collective_share,land_share,reported_share,joins,exits,voluntary_members,coerced_members,fined,disenfranchised,arrested,deported,resettled,livestock,grain_output,productivity_index,unrest_events,cadres_punished,unrest_participants"
+const contract = "step,date,region,households,collective_households,collective_share,land_share,reported_share,joins,exits,voluntary_members,coerced_members,fined,disenfranchised,arrested,deported,resettled,livestock,grain_output,productivity_index,unrest_events,cadres_punished,unrest_participants,reprisal_arrests"
 
 func tinyRun(t *testing.T) (*scenario.Scenario, *engine.Result) {
 	t.Helper()

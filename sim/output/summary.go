@@ -51,7 +51,8 @@ type Summary struct {
 	CadresPunished  int64 `json:"cadres_punished"`
 	UnrestEvents    int64 `json:"unrest_events"`
 	// Households taking part in disturbances (summed over the weeks), and
-	// of them those arrested afterwards (counted in arrested too).
+	// of them those arrested afterwards (not in arrested, which counts
+	// category 1 only).
 	UnrestParticipants int64 `json:"unrest_participants"`
 	ReprisalArrests    int64 `json:"reprisal_arrests"`
 	Slaughters         int64 `json:"slaughters"`

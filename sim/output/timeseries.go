@@ -17,7 +17,7 @@ var Columns = []string{
 	"step", "date", "region", "households", "collective_households", "collective_share", "land_share",
 	"reported_share", "joins", "exits", "voluntary_members", "coerced_members", "fined", "disenfranchised",
 	"arrested", "deported", "resettled", "livestock", "grain_output", "productivity_index", "unrest_events",
-	"cadres_punished", "unrest_participants",
+	"cadres_punished", "unrest_participants", "reprisal_arrests",
 }
 
 // ScaleRows returns the rows of one step at real-world scale: counts
@@ -42,7 +42,7 @@ func ScaleRows(rows []engine.Row, scale float64) []engine.Row {
 		s.Arrested, s.Deported, s.Resettled = c(r.Arrested), c(r.Deported), c(r.Resettled)
 		s.Threatened, s.Boycotted, s.Stripped, s.Moved, s.Seized = c(r.Threatened), c(r.Boycotted), c(r.Stripped), c(r.Moved), c(r.Seized)
 		s.UnrestEvents, s.CadresPunished = c(r.UnrestEvents), c(r.CadresPunished)
-		s.UnrestParticipants = c(r.UnrestParticipants)
+		s.UnrestParticipants, s.ReprisalArrests = c(r.UnrestParticipants), c(r.ReprisalArrests)
 		s.Coercing, s.Villages = c(r.Coercing), c(r.Villages)
 		s.Livestock = math.Round(r.Livestock * scale)
 		s.GrainOutput = math.Round(r.GrainOutput * scale)
@@ -66,6 +66,7 @@ func ScaleRows(rows []engine.Row, scale float64) []engine.Row {
 		sum.Seized += s.Seized
 		sum.UnrestEvents += s.UnrestEvents
 		sum.UnrestParticipants += s.UnrestParticipants
+		sum.ReprisalArrests += s.ReprisalArrests
 		sum.CadresPunished += s.CadresPunished
 		sum.Coercing += s.Coercing
 		sum.Villages += s.Villages
@@ -113,6 +114,7 @@ func WriteTimeseries(w io.Writer, res *engine.Result, scale float64) error {
 			putI(r.UnrestEvents)
 			putI(r.CadresPunished)
 			putI(r.UnrestParticipants)
+			putI(r.ReprisalArrests)
 			if err := cw.Write(rec); err != nil {
 				return err
 			}
